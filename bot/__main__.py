@@ -1,0 +1,5 @@
+"""`python -m bot` is the `reportbot` command."""
+
+from bot.cli import run
+
+run()

@@ -1,0 +1,163 @@
+"""Configuration: one frozen object built from an injected mapping (tests pass a dict)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.errors import UserError
+
+DEFAULT_DB_PATH = Path("reportbot.sqlite3")
+DEFAULT_LINK_BASE = "https://undocs.org/en/"
+
+
+class Secret:
+    """A string that never shows itself in repr/str, so a logged Settings leaks no token."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class SettingsError(UserError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot and the CLI need to know; defaults make the offline path work."""
+
+    db_path: Path = DEFAULT_DB_PATH
+    token: Secret | None = None
+    guild_id: int | None = None
+    log_level: str = "INFO"
+    link_base_url: str = DEFAULT_LINK_BASE
+    ask_cooldown_s: float = 5.0
+    ask_cooldown_rate: int = 3
+    default_results: int = 3
+    max_results: int = 10
+    max_upload_bytes: int = 5_000_000
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    heartbeat_path: Path | None = None
+    extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read the REPORTBOT_* and DISCORD_* variables from `env` (pass os.environ in main)."""
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            spec = _ENV.get(f.name)
+            if spec is None:
+                continue
+            name, convert = spec
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                continue
+            try:
+                values[f.name] = convert(raw.strip())
+            except (TypeError, ValueError) as exc:
+                raise SettingsError(f"{name}={raw!r} is not valid: {exc}") from None
+        token = _read_token(env)
+        if token is not None:
+            values["token"] = token
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with some values overridden (command-line flags win over the environment)."""
+        updated = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        updated.validate()
+        return updated
+
+    def validate(self) -> None:
+        if not 1 <= self.default_results <= self.max_results <= 10:
+            raise SettingsError(
+                "need 1 <= REPORTBOT_DEFAULT_RESULTS <= REPORTBOT_MAX_RESULTS <= 10, got "
+                f"{self.default_results} and {self.max_results}"
+            )
+        if self.shard_ids is not None and self.shard_count is None:
+            raise SettingsError("REPORTBOT_SHARD_IDS needs REPORTBOT_SHARD_COUNT")
+        if self.shard_ids is not None and self.shard_count is not None:
+            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if bad:
+                raise SettingsError(f"shard ids {bad} outside 0..{self.shard_count - 1}")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError(f"REPORTBOT_LOG_LEVEL={self.log_level!r} is not a log level")
+        if self.ask_cooldown_s < 0 or self.ask_cooldown_rate < 1:
+            raise SettingsError("the /ask cooldown needs a rate >= 1 and seconds >= 0")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError("must be a whole number >= 1")
+    return value
+
+
+def _int_list(raw: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in raw.replace(",", " ").split())
+
+
+def _url_base(raw: str) -> str:
+    if not raw.startswith(("https://", "http://")):
+        raise ValueError("must start with https:// or http://")
+    return raw if raw.endswith("/") else raw + "/"
+
+
+# Setting name -> (environment variable, converter). The README documents each variable.
+_ENV: dict[str, tuple[str, object]] = {
+    "db_path": ("REPORTBOT_DB", Path),
+    "guild_id": ("REPORTBOT_GUILD_ID", int),
+    "log_level": ("REPORTBOT_LOG_LEVEL", str.upper),
+    "link_base_url": ("REPORTBOT_LINK_BASE_URL", _url_base),
+    "ask_cooldown_s": ("REPORTBOT_ASK_COOLDOWN_S", float),
+    "ask_cooldown_rate": ("REPORTBOT_ASK_COOLDOWN_RATE", _positive_int),
+    "default_results": ("REPORTBOT_DEFAULT_RESULTS", _positive_int),
+    "max_results": ("REPORTBOT_MAX_RESULTS", _positive_int),
+    "max_upload_bytes": ("REPORTBOT_MAX_UPLOAD_BYTES", _positive_int),
+    "shard_count": ("REPORTBOT_SHARD_COUNT", _positive_int),
+    "shard_ids": ("REPORTBOT_SHARD_IDS", _int_list),
+    "heartbeat_path": ("REPORTBOT_HEARTBEAT_FILE", Path),
+}
+
+TOKEN_VARIABLES = ("DISCORD_TOKEN", "DISCORD_TOKEN_FILE")
+
+
+def env_variables() -> list[str]:
+    """Every environment variable Settings reads, for docs and the documentation test."""
+    return [name for name, _ in _ENV.values()] + list(TOKEN_VARIABLES)
+
+
+def _read_token(env: Mapping[str, str]) -> Secret | None:
+    direct = env.get("DISCORD_TOKEN", "").strip()
+    path = env.get("DISCORD_TOKEN_FILE", "").strip()
+    if direct and path:
+        raise SettingsError("set DISCORD_TOKEN or DISCORD_TOKEN_FILE, not both")
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(
+                f"DISCORD_TOKEN_FILE={path!r} cannot be read: {exc.strerror}"
+            ) from None
+        if not text:
+            raise SettingsError(f"DISCORD_TOKEN_FILE={path!r} is empty")
+        return Secret(text)
+    return Secret(direct) if direct else None
