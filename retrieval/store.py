@@ -1,0 +1,507 @@
+"""SQLite edge: schema, numbered migrations, atomic writes, lookups. All SQL lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from corpus.errors import UserError
+from corpus.model import Footnote, Heading, Paragraph, ReportMeta
+
+# One script per schema version; user_version N means scripts[:N] have run. Append, never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE report (
+        symbol TEXT PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        date TEXT,
+        ordinal INTEGER,
+        language TEXT NOT NULL DEFAULT 'en',
+        source TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE TABLE heading (
+        report TEXT NOT NULL REFERENCES report (symbol) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        title TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        PRIMARY KEY (report, position)
+    );
+    CREATE TABLE paragraph (
+        report TEXT NOT NULL REFERENCES report (symbol) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        section TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (report, number)
+    );
+    CREATE TABLE footnote (
+        report TEXT NOT NULL REFERENCES report (symbol) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (report, number)
+    );
+    CREATE TABLE paragraph_footnote (
+        report TEXT NOT NULL,
+        paragraph INTEGER NOT NULL,
+        footnote INTEGER NOT NULL,
+        PRIMARY KEY (report, paragraph, footnote),
+        FOREIGN KEY (report, paragraph) REFERENCES paragraph (report, number) ON DELETE CASCADE,
+        FOREIGN KEY (report, footnote) REFERENCES footnote (report, number) ON DELETE CASCADE
+    );
+    CREATE TABLE heading_footnote (
+        report TEXT NOT NULL,
+        heading INTEGER NOT NULL,
+        footnote INTEGER NOT NULL,
+        PRIMARY KEY (report, heading, footnote),
+        FOREIGN KEY (report, heading) REFERENCES heading (report, position) ON DELETE CASCADE,
+        FOREIGN KEY (report, footnote) REFERENCES footnote (report, number) ON DELETE CASCADE
+    );
+    CREATE TABLE index_segment (
+        report TEXT PRIMARY KEY REFERENCES report (symbol) ON DELETE CASCADE,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE index_blob (
+        name TEXT PRIMARY KEY,
+        data BLOB NOT NULL
+    );
+    -- Small facts about the database itself, e.g. that the bundled corpus was loaded.
+    CREATE TABLE library_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+BUSY_TIMEOUT_S = 10.0  # another process's ingest holds the write lock while it re-indexes
+
+
+class StoreError(UserError):
+    """The database cannot be used as asked (corrupt, too new, read-only, locked); says which."""
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report's row plus its sizes, as listings and the index loader need them."""
+
+    meta: ReportMeta
+    source: str
+    content_hash: str
+    paragraph_count: int
+    footnote_count: int
+
+
+class Store:
+    """One aiosqlite connection; writes happen only inside `transaction()`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path, *, read_only: bool) -> None:
+        self._db = db
+        self.path = path
+        self.read_only = read_only
+        self.created = False  # True when open() found no schema and made one
+        self._in_transaction = False
+
+    @classmethod
+    async def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
+        """Connect, set pragmas and migrate; a corrupt or foreign file is a StoreError."""
+        path = Path(path)
+        if read_only:
+            return await _open_read_only(path)
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot create {path}: the folder {path.parent} does not exist")
+        db = await _connect(str(path), uri=False, label=path)
+        store = cls(db, path, read_only=False)
+        try:
+            await store._prepare_writable()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _prepare_writable(self) -> None:
+        async with self._errors():
+            await self._db.execute("PRAGMA foreign_keys = ON")
+            await self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            version = await self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(_too_new(self.path, version))
+            await self._db.execute("PRAGMA journal_mode = WAL")
+            await self._db.execute("PRAGMA synchronous = NORMAL")
+            self.created = version == 0
+            for number in range(version, SCHEMA_VERSION):
+                await self._migrate(number)
+
+    async def _migrate(self, index: int) -> None:
+        # executescript commits any open transaction first, so each script carries its own.
+        version = f"PRAGMA user_version = {index + 1};"
+        script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[index]}\n{version}\nCOMMIT;"
+        try:
+            await self._db.executescript(script)
+        except BaseException:
+            await self._rollback_quietly()
+            raise
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def _errors(self) -> AsyncIterator[None]:
+        """Turn SQLite's errors into a message that names the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: {_describe(error)}") from error
+
+    # ---- writes -----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Store]:
+        """BEGIN IMMEDIATE … COMMIT; any exception (even cancellation) rolls back everything."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; nothing can be changed")
+        if self._in_transaction:
+            raise RuntimeError("transactions do not nest")
+        async with self._errors():
+            await self._db.execute("BEGIN IMMEDIATE")
+        self._in_transaction = True
+        try:
+            yield self
+            async with self._errors():
+                await self._db.execute("COMMIT")
+        except BaseException:
+            await self._rollback_quietly()
+            raise
+        finally:
+            self._in_transaction = False
+
+    async def _rollback_quietly(self) -> None:
+        # A failed COMMIT or statement may already have ended the transaction.
+        if self._db.in_transaction:
+            await self._db.execute("ROLLBACK")
+
+    def _require_transaction(self) -> None:
+        if not self._in_transaction:
+            raise RuntimeError("writes must happen inside Store.transaction()")
+
+    async def put_report(
+        self,
+        meta: ReportMeta,
+        paragraphs: Iterable[Paragraph],
+        *,
+        headings: Sequence[Heading] = (),
+        footnotes: Sequence[Footnote] = (),
+        source: str,
+        content_hash: str,
+        segment: bytes | None = None,
+    ) -> None:
+        """Replace everything stored for `meta.symbol`; paragraphs may be a lazy iterable."""
+        self._require_transaction()
+        symbol = meta.symbol
+        links: list[tuple[str, int, int]] = []
+        cited: dict[int, Footnote] = {}
+        async with self._errors():
+            await self._db.execute("DELETE FROM report WHERE symbol = ?", (symbol,))
+            await self._db.execute(
+                "INSERT INTO report (symbol, title, date, ordinal, language, source, content_hash,"
+                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    symbol,
+                    meta.title,
+                    meta.date.isoformat() if meta.date else None,
+                    meta.ordinal,
+                    meta.language,
+                    source,
+                    content_hash,
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            await self._db.executemany(
+                "INSERT INTO paragraph (report, number, text, section) VALUES (?, ?, ?, ?)",
+                _paragraph_rows(symbol, paragraphs, links, cited),
+            )
+            for footnote in footnotes:
+                cited[footnote.number] = footnote
+            await self._db.executemany(
+                "INSERT INTO footnote (report, number, text) VALUES (?, ?, ?)",
+                [(symbol, f.number, f.text) for f in sorted(cited.values(), key=_number)],
+            )
+            await self._db.executemany(
+                "INSERT INTO paragraph_footnote (report, paragraph, footnote) VALUES (?, ?, ?)",
+                links,
+            )
+            await self._put_headings(symbol, headings)
+            if segment is not None:
+                await self._db.execute(
+                    "INSERT INTO index_segment (report, data) VALUES (?, ?)", (symbol, segment)
+                )
+
+    async def _put_headings(self, symbol: str, headings: Sequence[Heading]) -> None:
+        await self._db.executemany(
+            "INSERT INTO heading (report, position, label, title, level) VALUES (?, ?, ?, ?, ?)",
+            [(symbol, i, h.label, h.title, h.level) for i, h in enumerate(headings)],
+        )
+        await self._db.executemany(
+            "INSERT INTO heading_footnote (report, heading, footnote) VALUES (?, ?, ?)",
+            [(symbol, i, n) for i, h in enumerate(headings) for n in sorted(set(h.footnotes))],
+        )
+
+    async def delete_report(self, symbol: str) -> None:
+        """Remove a report with its paragraphs, footnotes, headings and index segment."""
+        self._require_transaction()
+        async with self._errors():
+            await self._db.execute("DELETE FROM report WHERE symbol = ?", (symbol,))
+
+    async def put_blobs(self, blobs: Mapping[str, bytes]) -> None:
+        """Replace the whole global index with `blobs`."""
+        self._require_transaction()
+        async with self._errors():
+            await self._db.execute("DELETE FROM index_blob")
+            await self._db.executemany(
+                "INSERT INTO index_blob (name, data) VALUES (?, ?)", sorted(blobs.items())
+            )
+
+    async def set_state(self, key: str, value: str) -> None:
+        self._require_transaction()
+        async with self._errors():
+            await self._db.execute(
+                "INSERT INTO library_state (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # ---- reads ------------------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        row = await self._one("SELECT value FROM library_state WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    async def reports(self) -> list[StoredReport]:
+        """Every stored report with its paragraph and footnote counts (unordered)."""
+        rows = await self._all(
+            "SELECT r.symbol, r.title, r.date, r.ordinal, r.language, r.source, r.content_hash,"
+            " (SELECT count(*) FROM paragraph p WHERE p.report = r.symbol),"
+            " (SELECT count(*) FROM footnote f WHERE f.report = r.symbol)"
+            " FROM report r"
+        )
+        return [
+            StoredReport(
+                meta=ReportMeta(
+                    symbol=row[0],
+                    title=row[1],
+                    date=dt.date.fromisoformat(row[2]) if row[2] else None,
+                    ordinal=row[3],
+                    language=row[4],
+                ),
+                source=row[5],
+                content_hash=row[6],
+                paragraph_count=row[7],
+                footnote_count=row[8],
+            )
+            for row in rows
+        ]
+
+    async def content_hash(self, symbol: str) -> str | None:
+        row = await self._one("SELECT content_hash FROM report WHERE symbol = ?", (symbol,))
+        return None if row is None else str(row[0])
+
+    async def paragraph_numbers(self, symbol: str) -> list[int]:
+        rows = await self._all(
+            "SELECT number FROM paragraph WHERE report = ? ORDER BY number", (symbol,)
+        )
+        return [int(row[0]) for row in rows]
+
+    async def paragraphs(
+        self, symbol: str, first: int | None = None, last: int | None = None
+    ) -> list[Paragraph]:
+        """Paragraphs of one report in number order, optionally only first..last."""
+        lo = -(2**62) if first is None else first
+        hi = 2**62 if last is None else last
+        rows = await self._all(
+            "SELECT number, text, section FROM paragraph"
+            " WHERE report = ? AND number BETWEEN ? AND ? ORDER BY number",
+            (symbol, lo, hi),
+        )
+        links = await self._all(
+            "SELECT pf.paragraph, f.number, f.text FROM paragraph_footnote pf"
+            " JOIN footnote f ON f.report = pf.report AND f.number = pf.footnote"
+            " WHERE pf.report = ? AND pf.paragraph BETWEEN ? AND ? ORDER BY f.number",
+            (symbol, lo, hi),
+        )
+        notes: dict[int, list[Footnote]] = {}
+        for paragraph, number, text in links:
+            notes.setdefault(paragraph, []).append(Footnote(number, text))
+        return [
+            Paragraph(
+                report=symbol,
+                number=number,
+                text=text,
+                section=tuple(json.loads(section)),
+                footnotes=tuple(notes.get(number, ())),
+            )
+            for number, text, section in rows
+        ]
+
+    async def fetch_paragraphs(self, keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+        """Paragraphs named by (report, number) keys, in the keys' order; unknown keys skipped."""
+        found: dict[tuple[str, int], Paragraph] = {}
+        wanted: dict[str, set[int]] = {}
+        for symbol, number in keys:
+            wanted.setdefault(symbol, set()).add(number)
+        for symbol, numbers in wanted.items():
+            # One range read per report is cheaper than many IN lists at this size.
+            for paragraph in await self.paragraphs(symbol, min(numbers), max(numbers)):
+                if paragraph.number in numbers:
+                    found[(symbol, paragraph.number)] = paragraph
+        return [found[key] for key in keys if key in found]
+
+    async def headings(self, symbol: str) -> list[Heading]:
+        rows = await self._all(
+            "SELECT position, label, title, level FROM heading WHERE report = ? ORDER BY position",
+            (symbol,),
+        )
+        links = await self._all(
+            "SELECT heading, footnote FROM heading_footnote WHERE report = ? ORDER BY footnote",
+            (symbol,),
+        )
+        notes: dict[int, list[int]] = {}
+        for position, number in links:
+            notes.setdefault(position, []).append(number)
+        return [
+            Heading(label, title, level, tuple(notes.get(position, ())))
+            for position, label, title, level in rows
+        ]
+
+    async def footnotes(self, symbol: str) -> list[Footnote]:
+        rows = await self._all(
+            "SELECT number, text FROM footnote WHERE report = ? ORDER BY number", (symbol,)
+        )
+        return [Footnote(number, text) for number, text in rows]
+
+    async def segments(self) -> dict[str, bytes]:
+        rows = await self._all("SELECT report, data FROM index_segment")
+        return {str(report): bytes(data) for report, data in rows}
+
+    async def blobs(self) -> dict[str, bytes]:
+        rows = await self._all("SELECT name, data FROM index_blob")
+        return {str(name): bytes(data) for name, data in rows}
+
+    async def integrity_check(self) -> str:
+        rows = await self._all("PRAGMA integrity_check")
+        return "; ".join(str(row[0]) for row in rows)
+
+    async def _all(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        async with self._errors(), self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+        async with self._errors(), self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+
+def _paragraph_rows(
+    symbol: str,
+    paragraphs: Iterable[Paragraph],
+    links: list[tuple[str, int, int]],
+    cited: dict[int, Footnote],
+) -> Iterator[tuple[str, int, str, str]]:
+    """Rows for executemany; collects footnote links on the way so `paragraphs` is read once."""
+    for paragraph in paragraphs:
+        if paragraph.report != symbol:
+            raise ValueError(f"{paragraph.citation} does not belong to {symbol}")
+        for footnote in paragraph.footnotes:
+            cited.setdefault(footnote.number, footnote)
+            links.append((symbol, paragraph.number, footnote.number))
+        section = json.dumps(list(paragraph.section), ensure_ascii=False)
+        yield (symbol, paragraph.number, paragraph.text, section)
+
+
+def _number(footnote: Footnote) -> int:
+    return footnote.number
+
+
+async def _connect(database: str, *, uri: bool, label: Path) -> aiosqlite.Connection:
+    try:
+        # isolation_level=None: no implicit BEGIN (which is DEFERRED); we say BEGIN IMMEDIATE.
+        return await aiosqlite.connect(
+            database, uri=uri, isolation_level=None, timeout=BUSY_TIMEOUT_S
+        )
+    except sqlite3.Error as error:
+        raise StoreError(f"{label}: {_describe(error)}") from error
+
+
+async def _open_read_only(path: Path) -> Store:
+    """Open without writing anything: mode=ro first, then immutable=1 if the -shm can't be made."""
+    base = _read_only_uri(path)
+    failure: StoreError | None = None
+    # A WAL database needs its -shm file; in a read-only directory only immutable=1 opens it.
+    for query in ("mode=ro", "immutable=1"):
+        db = await _connect(f"{base}?{query}", uri=True, label=path)
+        store = Store(db, path, read_only=True)
+        try:
+            async with store._errors():
+                await db.execute("PRAGMA foreign_keys = ON")
+                version = await store.schema_version()
+            _check_read_only_version(path, version)
+            await store.reports()
+        except StoreError as error:
+            await db.close()
+            if isinstance(error, _VersionError):
+                raise
+            failure = error
+            continue
+        except BaseException:
+            await db.close()
+            raise
+        return store
+    assert failure is not None
+    raise failure
+
+
+def _read_only_uri(path: Path) -> str:
+    if not path.is_file():
+        raise StoreError(f"{path} does not exist (a read-only open never creates a database)")
+    return path.resolve().as_uri()
+
+
+class _VersionError(StoreError):
+    """The schema version rules out this database whichever way it is opened."""
+
+
+def _check_read_only_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise _VersionError(_too_new(path, version))
+    if version < SCHEMA_VERSION:
+        raise _VersionError(
+            f"{path} has schema version {version}, this reportbot needs {SCHEMA_VERSION}; "
+            "open it once without read-only mode to upgrade it"
+        )
+
+
+def _too_new(path: Path, version: int) -> str:
+    return (
+        f"{path} was written by a newer reportbot (schema version {version}; this one knows "
+        f"up to {SCHEMA_VERSION}); upgrade reportbot or use another database"
+    )
+
+
+def _describe(error: sqlite3.Error) -> str:
+    text = str(error)
+    if "file is not a database" in text or "malformed" in text:
+        return f"not a usable reportbot database ({text}); move it aside to rebuild"
+    if "locked" in text or "busy" in text:
+        return f"{text} (another process is writing; try again)"
+    return text
