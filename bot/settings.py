@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,9 @@ from corpus.errors import UserError
 
 DEFAULT_DB_PATH = Path("reportbot.sqlite3")
 DEFAULT_LINK_BASE = "https://undocs.org/en/"
+DEFAULT_HEARTBEAT_PATH = Path(tempfile.gettempdir()) / "reportbot-heartbeat.json"
+REJECTED_TOKEN_NAME = "reportbot.rejected-token"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Secret:
@@ -54,7 +58,9 @@ class Settings:
     max_upload_bytes: int = 5_000_000
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
-    heartbeat_path: Path | None = None
+    heartbeat_path: Path = DEFAULT_HEARTBEAT_PATH
+    read_only: bool = False
+    rejected_token_path: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -86,6 +92,13 @@ class Settings:
         updated.validate()
         return updated
 
+    @property
+    def rejected_token_file(self) -> Path:
+        """Where `run` remembers a token Discord refused: next to the database unless set."""
+        if self.rejected_token_path is not None:
+            return self.rejected_token_path
+        return self.db_path.parent / REJECTED_TOKEN_NAME
+
     def validate(self) -> None:
         if not 1 <= self.default_results <= self.max_results <= 10:
             raise SettingsError(
@@ -93,12 +106,16 @@ class Settings:
                 f"{self.default_results} and {self.max_results}"
             )
         if self.shard_ids is not None and self.shard_count is None:
-            raise SettingsError("REPORTBOT_SHARD_IDS needs REPORTBOT_SHARD_COUNT")
+            raise SettingsError("REPORTBOT_SHARD_IDS (--shard-ids) needs REPORTBOT_SHARD_COUNT")
         if self.shard_ids is not None and self.shard_count is not None:
             bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
             if bad:
-                raise SettingsError(f"shard ids {bad} outside 0..{self.shard_count - 1}")
-        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+                raise SettingsError(
+                    f"REPORTBOT_SHARD_IDS (--shard-ids): {bad} outside 0..{self.shard_count - 1}"
+                )
+        if self.shard_count is not None and self.shard_count < 1:
+            raise SettingsError("REPORTBOT_SHARD_COUNT (--shard-count) must be >= 1")
+        if self.log_level.upper() not in LOG_LEVELS:
             raise SettingsError(f"REPORTBOT_LOG_LEVEL={self.log_level!r} is not a log level")
         if self.ask_cooldown_s < 0 or self.ask_cooldown_rate < 1:
             raise SettingsError("the /ask cooldown needs a rate >= 1 and seconds >= 0")
@@ -111,8 +128,27 @@ def _positive_int(raw: str) -> int:
     return value
 
 
-def _int_list(raw: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in raw.replace(",", " ").split())
+def parse_shard_ids(raw: str) -> tuple[int, ...]:
+    """Parse "0,1" or "0 1" into distinct shard ids, in the order given."""
+    values = tuple(int(part) for part in raw.replace(",", " ").split())
+    if not values:
+        raise ValueError("needs at least one number")
+    if any(value < 0 for value in values):
+        raise ValueError("shard ids are >= 0")
+    if len(set(values)) != len(values):
+        raise ValueError("a shard id is repeated")
+    return values
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _boolean(raw: str) -> bool:
+    word = raw.lower()
+    if word not in _TRUE | _FALSE:
+        raise ValueError("use 1/0, true/false, yes/no or on/off")
+    return word in _TRUE
 
 
 def _url_base(raw: str) -> str:
@@ -124,7 +160,7 @@ def _url_base(raw: str) -> str:
 # Setting name -> (environment variable, converter). The README documents each variable.
 _ENV: dict[str, tuple[str, object]] = {
     "db_path": ("REPORTBOT_DB", Path),
-    "guild_id": ("REPORTBOT_GUILD_ID", int),
+    "guild_id": ("REPORTBOT_GUILD_ID", _positive_int),
     "log_level": ("REPORTBOT_LOG_LEVEL", str.upper),
     "link_base_url": ("REPORTBOT_LINK_BASE_URL", _url_base),
     "ask_cooldown_s": ("REPORTBOT_ASK_COOLDOWN_S", float),
@@ -133,8 +169,10 @@ _ENV: dict[str, tuple[str, object]] = {
     "max_results": ("REPORTBOT_MAX_RESULTS", _positive_int),
     "max_upload_bytes": ("REPORTBOT_MAX_UPLOAD_BYTES", _positive_int),
     "shard_count": ("REPORTBOT_SHARD_COUNT", _positive_int),
-    "shard_ids": ("REPORTBOT_SHARD_IDS", _int_list),
+    "shard_ids": ("REPORTBOT_SHARD_IDS", parse_shard_ids),
     "heartbeat_path": ("REPORTBOT_HEARTBEAT_FILE", Path),
+    "read_only": ("REPORTBOT_READ_ONLY", _boolean),
+    "rejected_token_path": ("REPORTBOT_REJECTED_TOKEN_FILE", Path),
 }
 
 TOKEN_VARIABLES = ("DISCORD_TOKEN", "DISCORD_TOKEN_FILE")
