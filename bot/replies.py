@@ -1,0 +1,448 @@
+"""Pure rendering: answers, paragraphs, report lists -> what the bot posts, within limits.
+
+The cogs turn an EmbedSpec into a discord.Embed and the console prints `render_text`, so the
+terminal shows exactly what Discord would. Quoted text is escaped (Markdown, mentions) and is
+never cut inside a quotation: whole excerpts are dropped to fit, and a paragraph too long for
+one embed is split at sentence or word boundaries into pieces that are each a verbatim slice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot import discord_limits as limits
+from bot.links import document_url
+from corpus.model import Paragraph
+from retrieval.answer import Answer, Hit, IngestResult, ReportSummary
+
+NO_MATCH_TITLE = "No matching paragraphs"
+REPHRASE_HINT = (
+    "Try the words a report would use (names, places, e.g. “oil revenue”, “foreign terrorist "
+    "fighters”), fewer words, or no report filter."
+)
+WEAK_NOTE = "⚠️ Weak match: no paragraph covers your whole question; check the quotes below."
+_ELLIPSIS = "…"
+_BOLD_OPEN, _BOLD_CLOSE = "\ue000", "\ue001"  # private-use marks survive escaping, then become **
+# Escaped everywhere (discord.utils.escape_markdown skips the inside of "[a](b) … [c](d)").
+_MARKDOWN_CHAR = re.compile(r"([\\*_~`|\[\]>#])")
+_LINE_START_MARK = re.compile(r"^(\s*)([-+])", re.MULTILINE)  # list bullets, "-# " subtext
+_LIST_NUMBER = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
+_MASS_MENTION = re.compile(r"@(everyone|here)")
+_ANGLE_MARKUP = re.compile(r"<(?=[@#:/]|a:|t:)")  # <@user> <@&role> <#chan> <:emoji:> <t:…> </cmd:>
+_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class EmbedField:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class EmbedSpec:
+    """An embed as plain values; `size` counts what Discord counts toward its 6000 limit."""
+
+    title: str = ""
+    url: str | None = None
+    description: str = ""
+    fields: tuple[EmbedField, ...] = ()
+    footer: str = ""
+
+    @property
+    def size(self) -> int:
+        parts = [self.title, self.description, self.footer]
+        parts += [f.name for f in self.fields] + [f.value for f in self.fields]
+        return sum(len(p.strip()) for p in parts)
+
+
+@dataclass(frozen=True)
+class ParagraphRef:
+    """A paragraph a reply shows, so a view can offer it in full."""
+
+    report: str
+    number: int
+
+    @property
+    def citation(self) -> str:
+        return f"{self.report}, para. {self.number}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: content, embeds, and the paragraphs it quotes (for buttons and selects)."""
+
+    content: str = ""
+    embeds: tuple[EmbedSpec, ...] = ()
+    shown: tuple[ParagraphRef, ...] = field(default=(), compare=False)
+    has_more: bool = field(default=False, compare=False)  # more hits than this page shows
+
+    def __post_init__(self) -> None:
+        check_limits(self)
+
+
+class LimitError(ValueError):
+    """A reply that Discord would refuse; raised at build time, never sent."""
+
+
+def check_limits(reply: Reply) -> None:
+    """Refuse to build a reply Discord would reject with a 400."""
+    if len(reply.content) > limits.CONTENT_CHARS:
+        raise LimitError(f"content of {len(reply.content)} characters")
+    if len(reply.embeds) > limits.EMBEDS_PER_MESSAGE:
+        raise LimitError(f"{len(reply.embeds)} embeds")
+    for embed in reply.embeds:
+        if len(embed.title) > limits.EMBED_TITLE_CHARS:
+            raise LimitError(f"embed title of {len(embed.title)} characters")
+        if len(embed.description) > limits.EMBED_DESCRIPTION_CHARS:
+            raise LimitError(f"embed description of {len(embed.description)} characters")
+        if len(embed.footer) > limits.EMBED_FOOTER_CHARS:
+            raise LimitError(f"embed footer of {len(embed.footer)} characters")
+        if len(embed.fields) > limits.EMBED_FIELDS:
+            raise LimitError(f"{len(embed.fields)} fields")
+        for f in embed.fields:
+            if len(f.name) > limits.EMBED_FIELD_NAME_CHARS:
+                raise LimitError("field name too long")
+            if len(f.value) > limits.EMBED_FIELD_VALUE_CHARS:
+                raise LimitError("field value too long")
+    if sum(e.size for e in reply.embeds) > limits.EMBED_TOTAL_CHARS:
+        raise LimitError("embeds exceed the per-message total")
+
+
+# ---------------------------------------------------------------- escaping
+
+
+def escape_quoted(text: str) -> str:
+    """Escape report text so it renders as written: no Markdown, links, lists or mentions."""
+    text = _MARKDOWN_CHAR.sub(r"\\\1", text)
+    text = _LINE_START_MARK.sub(r"\1\\\2", text)
+    text = _LIST_NUMBER.sub(r"\1\\.", text)
+    text = _MASS_MENTION.sub("@\u200b\\1", text)
+    return _ANGLE_MARKUP.sub("<\u200b", text)
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text that is not a quotation (titles, user input) with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + _ELLIPSIS
+
+
+def format_date(date: dt.date | None) -> str:
+    return f"{date.day} {date:%B %Y}" if date else "undated"
+
+
+def _quote(text: str, start: int, end: int, highlights: Sequence[tuple[int, int]] = ()) -> str:
+    """Render text[start:end] as an escaped block quote with the highlighted words in bold."""
+    marked, pos = [], start
+    clean = _BOLD_OPEN not in text and _BOLD_CLOSE not in text
+    for lo, hi in sorted(highlights) if clean else ():
+        lo, hi = max(lo, start, pos), min(hi, end)
+        if lo < hi:
+            marked += [text[pos:lo], _BOLD_OPEN, text[lo:hi], _BOLD_CLOSE]
+            pos = hi
+    marked.append(text[pos:end])
+    body = escape_quoted("".join(marked)).replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
+    lead = _ELLIPSIS if start > 0 and not text[:start].endswith("\n") else ""
+    tail = _ELLIPSIS if end < len(text.rstrip()) else ""
+    return "\n".join("> " + line for line in f"{lead}{body}{tail}".split("\n"))
+
+
+# ---------------------------------------------------------------- splitting
+
+
+def split_verbatim(
+    text: str, start: int, end: int, budget: int, render: Callable[[int, int], str]
+) -> list[tuple[int, int]]:
+    """Cut text[start:end] into spans whose rendering fits `budget`, at sentence ends if possible.
+
+    Every span is a slice of `text`; the whitespace at a cut is the only thing left out.
+    """
+    spans: list[tuple[int, int]] = []
+    while start < end:
+        if len(render(start, end)) <= budget:
+            spans.append((start, end))
+            break
+        cut = _best_cut(text, start, end, budget, render)
+        spans.append((start, cut))
+        gap = _SPACE.match(text, cut)
+        start = gap.end() if gap else cut
+    return spans
+
+
+def _best_cut(
+    text: str, start: int, end: int, budget: int, render: Callable[[int, int], str]
+) -> int:
+    """The furthest boundary after `start` whose piece fits: sentence end, else space, else char."""
+    sentences = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    spaces = [m.start() for m in _SPACE.finditer(text, start, end) if m.start() > start]
+    chars = list(range(start + 1, end))
+    for candidates in (sentences, spaces, chars):
+        cuts = [c for c in candidates if start < c < end]
+        best = _last_fitting(cuts, lambda c: len(render(start, c)) <= budget)
+        # A sentence cut that leaves most of the budget empty reads worse than a word cut.
+        if best is not None and (candidates is chars or len(render(start, best)) > budget // 2):
+            return best
+    raise LimitError("a single character does not fit the budget")
+
+
+def _last_fitting(cuts: list[int], fits: Callable[[int], bool]) -> int | None:
+    lo, hi, best = 0, len(cuts) - 1, None
+    while lo <= hi:  # rendered length grows with the cut, so bisect
+        mid = (lo + hi) // 2
+        if fits(cuts[mid]):
+            best, lo = cuts[mid], mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def pack_embeds(embeds: Sequence[EmbedSpec]) -> list[list[int]]:
+    """Group embeds (by index, in order) into messages of at most 10 embeds and 6000 chars."""
+    pages: list[list[int]] = [[]]
+    for i, embed in enumerate(embeds):
+        page = pages[-1]
+        size = sum(embeds[j].size for j in page) + embed.size
+        if page and (len(page) >= limits.EMBEDS_PER_MESSAGE or size > limits.EMBED_TOTAL_CHARS):
+            pages.append([])
+        pages[-1].append(i)
+    return [p for p in pages if p]
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _hit_footer_line(hit: Hit, link_base_url: str) -> str:
+    para = hit.paragraph
+    link = f"[{para.citation}]({document_url(link_base_url, para.report)})"
+    where = escape_quoted(" › ".join(para.section)) if para.section else ""
+    return " · ".join(p for p in (f"— {link}", where, format_date(hit.report_date)) if p)
+
+
+def _hit_blocks(hit: Hit, link_base_url: str, budget: int) -> list[str]:
+    """A hit as one block, or as several continuation blocks when its excerpt is too long."""
+    ex, text = hit.excerpt, hit.paragraph.text
+    footer = _hit_footer_line(hit, link_base_url)
+    spans = split_verbatim(
+        text,
+        ex.start,
+        ex.end,
+        budget - len(footer) - 1,
+        lambda s, e: _quote(text, s, e, ex.highlights),
+    )
+    blocks = [_quote(text, s, e, ex.highlights) for s, e in spans]
+    blocks[-1] += "\n" + footer
+    return blocks
+
+
+def render_answer(answer: Answer, *, link_base_url: str, offset: int = 0) -> Reply:
+    """Quote hits from `offset` on, as many as fit one message; drop whole excerpts, never trim."""
+    if not answer.hits[offset:]:
+        return _no_match(answer) if offset == 0 else Reply(content="No more results.")
+    title = clip(f"Results for “{answer.query}”", limits.EMBED_TITLE_CHARS)
+    intro = WEAK_NOTE if answer.weak else ""
+    embeds: list[list[str]] = [[intro] if intro else []]
+    reserve = len(title) + 200  # the footer, written last
+    total = len(intro)
+    shown: list[ParagraphRef] = []
+    for hit in answer.hits[offset:]:
+        blocks = _hit_blocks(hit, link_base_url, limits.EMBED_DESCRIPTION_CHARS - len(intro))
+        placed = _place_blocks(embeds, blocks, total, reserve)
+        if placed is None:
+            break
+        embeds, total = placed
+        shown.append(ParagraphRef(hit.paragraph.report, hit.paragraph.number))
+    if not shown:  # one excerpt too long for any message: show it from /cite instead
+        return _too_long(answer.hits[offset], link_base_url)
+    first, last = offset + 1, offset + len(shown)
+    footer = _answer_footer(first, last, answer.total, len(answer.hits) - offset - len(shown))
+    specs = [EmbedSpec(description="\n\n".join(blocks)) for blocks in embeds]
+    specs[0] = EmbedSpec(title=title, description=specs[0].description)
+    specs[-1] = EmbedSpec(title=specs[-1].title, description=specs[-1].description, footer=footer)
+    return Reply(embeds=tuple(specs), shown=tuple(shown), has_more=last < answer.total)
+
+
+def _place_blocks(
+    embeds: list[list[str]], blocks: list[str], total: int, reserve: int
+) -> tuple[list[list[str]], int] | None:
+    """Add a hit's blocks (first into the current embed if it fits), or None if they do not."""
+    new = [list(e) for e in embeds]
+    for i, block in enumerate(blocks):
+        current = new[-1]
+        size = len("\n\n".join([*current, block]))
+        if i > 0 or size > limits.EMBED_DESCRIPTION_CHARS:
+            if len(new) >= limits.EMBEDS_PER_MESSAGE:
+                return None
+            new.append([block])
+        else:
+            current.append(block)
+        total += len(block) + 2
+    if total + reserve > limits.EMBED_TOTAL_CHARS:
+        return None
+    return new, total
+
+
+def _answer_footer(first: int, last: int, total: int, dropped: int) -> str:
+    span = f"{last}" if first == 1 else f"{first}–{last}"
+    text = f"{span} of {total} matching paragraph{'s' if total != 1 else ''}"
+    if dropped:
+        text += f" · {dropped} more did not fit this message: press More results"
+    return text
+
+
+def _no_match(answer: Answer) -> Reply:
+    reason = answer.reason or "No paragraph contains the words of your question."
+    description = f"{escape_quoted(reason)}\n\n{REPHRASE_HINT}"
+    return Reply(embeds=(EmbedSpec(title=NO_MATCH_TITLE, description=description),))
+
+
+def _too_long(hit: Hit, link_base_url: str) -> Reply:
+    url = document_url(link_base_url, hit.paragraph.report)
+    text = (
+        f"The best match, [{hit.citation}]({url}), is too long to quote here: "
+        f"use `/cite report:{hit.paragraph.report} paragraph:{hit.paragraph.number}`."
+    )
+    ref = ParagraphRef(hit.paragraph.report, hit.paragraph.number)
+    return Reply(embeds=(EmbedSpec(description=text),), shown=(ref,))
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def _paragraph_embeds(para: Paragraph, link_base_url: str, date: dt.date | None) -> list[EmbedSpec]:
+    """One paragraph in full: heading path, text, footnotes; continued over embeds if long."""
+    budget = limits.EMBED_DESCRIPTION_CHARS
+    head = f"*{escape_quoted(' › '.join(para.section))}*" if para.section else ""
+    units = [head] if head else []
+    body = para.text
+    units += [
+        _quote(body, s, e)
+        for s, e in split_verbatim(body, 0, len(body), budget, lambda s, e: _quote(body, s, e))
+    ]
+    for note in para.footnotes:
+        label = f"[{note.number}] "
+        text = note.text
+        spans = split_verbatim(
+            text, 0, len(text), budget - 10, lambda s, e, t=text: "-# " + escape_quoted(t[s:e])
+        )
+        units += [
+            f"-# {label if i == 0 else ''}{escape_quoted(text[s:e])}"
+            for i, (s, e) in enumerate(spans)
+        ]
+    descriptions = _join_units(units, budget)
+    url = document_url(link_base_url, para.report)
+    footer = f"{para.report} · {format_date(date)}"
+    count = len(descriptions)
+    return [
+        EmbedSpec(
+            title=para.citation if i == 0 else f"{para.citation} (continued, {i + 1}/{count})",
+            url=url,
+            description=d,
+            footer=footer,
+        )
+        for i, d in enumerate(descriptions)
+    ]
+
+
+def _join_units(units: list[str], budget: int) -> list[str]:
+    out: list[str] = []
+    for unit in units:
+        if out and len(out[-1]) + 2 + len(unit) <= budget:
+            out[-1] += "\n\n" + unit
+        else:
+            out.append(unit)
+    return out
+
+
+def render_paragraphs(
+    paragraphs: Sequence[Paragraph], *, link_base_url: str, date: dt.date | None = None
+) -> list[Reply]:
+    """Paragraphs in full, one embed each (more when long), paged to fit Discord's limits."""
+    embeds: list[EmbedSpec] = []
+    refs: list[ParagraphRef] = []
+    for para in paragraphs:
+        for embed in _paragraph_embeds(para, link_base_url, date):
+            embeds.append(embed)
+            refs.append(ParagraphRef(para.report, para.number))
+    return [
+        Reply(
+            embeds=tuple(embeds[i] for i in page),
+            shown=tuple(dict.fromkeys(refs[i] for i in page)),
+        )
+        for page in pack_embeds(embeds)
+    ]
+
+
+# ---------------------------------------------------------------- reports and admin
+
+
+def render_reports(reports: Sequence[ReportSummary], *, link_base_url: str) -> Reply:
+    """List every report: symbol (linked), date, title and size."""
+    if not reports:
+        return Reply(content="No reports yet: a server manager can add one with /ingest.")
+    lines = []
+    for r in reports:
+        url = document_url(link_base_url, r.meta.symbol)
+        title = escape_quoted(r.meta.title) if r.meta.title else "untitled"
+        lines.append(
+            f"**[{r.meta.symbol}]({url})** · {format_date(r.meta.date)} · "
+            f"{r.paragraph_count} paragraphs, {r.footnote_count} footnotes\n{title}"
+        )
+    units = _join_units(lines, limits.EMBED_DESCRIPTION_CHARS)
+    heading = f"{len(reports)} report{'s' if len(reports) != 1 else ''}"
+    embeds = [
+        EmbedSpec(title=heading if i == 0 else "", description=u) for i, u in enumerate(units)
+    ]
+    kept = tuple(embeds[i] for i in pack_embeds(embeds)[0])
+    if len(kept) < len(embeds):
+        missing = sum(u.count("\n**[") + 1 for u in units[len(kept) :])
+        note = f"… and {missing} more; type a symbol in /cite to find them."
+        kept = (
+            *kept[:-1],
+            EmbedSpec(title=kept[-1].title, description=kept[-1].description, footer=note),
+        )
+    return Reply(embeds=kept)
+
+
+def render_ingest(result: IngestResult) -> Reply:
+    """Say what an ingest added, replaced or left alone, and any warnings."""
+    verb = {"added": "Added", "replaced": "Replaced", "unchanged": "Already up to date:"}
+    text = (
+        f"{verb[result.status]} **{result.symbol}**: {result.paragraph_count} paragraphs, "
+        f"{result.footnote_count} footnotes."
+    )
+    if result.warnings:
+        text += "\nWarnings:\n" + "\n".join(f"- {escape_quoted(w)}" for w in result.warnings)
+    return Reply(content=clip(text, limits.CONTENT_CHARS))
+
+
+def render_removed(summary: ReportSummary) -> Reply:
+    return Reply(
+        content=f"Removed **{summary.meta.symbol}** ({summary.paragraph_count} paragraphs)."
+    )
+
+
+def render_message(text: str) -> Reply:
+    """A plain notice (errors, refusals), clipped to the content limit."""
+    return Reply(content=clip(text, limits.CONTENT_CHARS))
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def render_text(reply: Reply) -> str:
+    """The reply as a terminal shows it: content, then each embed's parts, Markdown as sent."""
+    out = [reply.content] if reply.content else []
+    for embed in reply.embeds:
+        lines = []
+        if embed.title:
+            lines.append(f"## {embed.title}" + (f"  <{embed.url}>" if embed.url else ""))
+        if embed.description:
+            lines.append(embed.description)
+        lines += [f"**{f.name}**\n{f.value}" for f in embed.fields]
+        if embed.footer:
+            lines.append(f"-- {embed.footer}")
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
