@@ -481,11 +481,15 @@ class _VersionError(StoreError):
     """The schema version rules out this database whichever way it is opened."""
 
 
+class SchemaNeedsUpgrade(_VersionError):
+    """An older schema: a writable open would migrate it; a read-only one cannot."""
+
+
 def _check_read_only_version(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         raise _VersionError(_too_new(path, version))
     if version < SCHEMA_VERSION:
-        raise _VersionError(
+        raise SchemaNeedsUpgrade(
             f"{path} has schema version {version}, this reportbot needs {SCHEMA_VERSION}; "
             "open it once without read-only mode to upgrade it"
         )
