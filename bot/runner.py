@@ -46,6 +46,11 @@ FATAL_CLOSE_CODES = {
 
 BotFactory = Callable[[Settings], commands.Bot]
 LOG_HANDLER_NAME = "reportbot-stdout"
+# discord.py's format without colour: it would colour under Docker too (utils.is_docker), and
+# escape codes make collected logs hard to search.
+PLAIN_FORMAT = logging.Formatter(
+    "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
+)
 
 
 def configure_logging(level: str) -> None:
@@ -57,7 +62,12 @@ def configure_logging(level: str) -> None:
         for old in [h for h in logger.handlers if h.get_name() == LOG_HANDLER_NAME]:
             logger.removeHandler(old)
     # root=False: configure the "discord" logger only; the root logger stays the caller's.
-    discord.utils.setup_logging(handler=handler, level=logging.getLevelName(level), root=False)
+    discord.utils.setup_logging(
+        handler=handler,
+        formatter=discord.utils.MISSING if sys.stdout.isatty() else PLAIN_FORMAT,
+        level=logging.getLevelName(level),
+        root=False,
+    )
     ours.setLevel(level)
     ours.addHandler(handler)  # same handler, so the formatter setup_logging chose
     ours.propagate = False
