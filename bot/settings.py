@@ -117,8 +117,12 @@ class Settings:
             raise SettingsError("REPORTBOT_SHARD_COUNT (--shard-count) must be >= 1")
         if self.log_level.upper() not in LOG_LEVELS:
             raise SettingsError(f"REPORTBOT_LOG_LEVEL={self.log_level!r} is not a log level")
-        if self.ask_cooldown_s < 0 or self.ask_cooldown_rate < 1:
-            raise SettingsError("the /ask cooldown needs a rate >= 1 and seconds >= 0")
+        if self.ask_cooldown_s < 0:
+            raise SettingsError(f"REPORTBOT_ASK_COOLDOWN_S must be >= 0, got {self.ask_cooldown_s}")
+        if self.ask_cooldown_rate < 1:
+            raise SettingsError(
+                f"REPORTBOT_ASK_COOLDOWN_RATE must be >= 1, got {self.ask_cooldown_rate}"
+            )
 
 
 def _positive_int(raw: str) -> int:
