@@ -1,0 +1,170 @@
+"""Choose the sentence or two of a paragraph that best answer a query (pure; offsets only).
+
+An excerpt is a pair of offsets into the paragraph, so what is quoted is the paragraph's own
+text by construction. Sentences are split on . ! ? followed by a space and a capital, except
+after abbreviations the reports use ("para.", "No.", "e.g.", "Mr."), after document symbols
+("S/2017/573."), after initials, and before "(a)"-style list items.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+
+from corpus.model import Paragraph
+from retrieval.answer import Excerpt
+from retrieval.tokenize import tokenize_spans
+
+MAX_EXCERPT_CHARS = (
+    480  # two sentences are joined only while they fit (a Discord quote stays short)
+)
+
+_ABBREVIATIONS = frozenset(
+    [
+        "para",
+        "paras",
+        "no",
+        "nos",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "art",
+        "arts",
+        "e.g",
+        "i.e",
+        "etc",
+        "cf",
+        "viz",
+        "vs",
+        "v",
+        "vol",
+        "vols",
+        "p",
+        "pp",
+        "ch",
+        "sect",
+        "fig",
+        "rev",
+        "corr",
+        "add",
+        "annex",
+        "st",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "inc",
+        "ltd",
+        "co",
+        "u.s",
+        "u.k",
+        "u.n",
+        "op",
+        "cit",
+        "ibid",
+        "al",
+        "res",
+    ]
+)
+_END = re.compile(r"[.!?][\"”’')\]]*\s+")
+_LIST_ITEM = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of `text` as (start, end) offsets, covering all of its non-space text."""
+    spans: list[tuple[int, int]] = []
+    start = _skip_space(text, 0)
+    for match in _END.finditer(text):
+        if match.end() >= len(text) or not _is_boundary(text, match):
+            continue
+        end = match.end() - len(match.group()) + len(match.group().rstrip())
+        if end > start:
+            spans.append((start, end))
+        start = match.end()
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((start, end))
+    return spans
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    after = text[match.end() :]
+    if not after or _LIST_ITEM.match(after):
+        return False
+    first = after[0]
+    if not (first.isupper() or first.isdigit() or first in "\"“‘'("):
+        return False
+    word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+    word = word.lstrip("(“\"'‘[")
+    if match.group()[0] != ".":
+        return True
+    if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return False
+    return not ("/" in word and any(c.isdigit() for c in word))  # S/2017/573. is a citation
+
+
+def best_excerpt(
+    paragraph: Paragraph,
+    weights: Mapping[str, float],
+    *,
+    phrases: Sequence[Sequence[str]] = (),
+    max_chars: int = MAX_EXCERPT_CHARS,
+) -> Excerpt:
+    """The sentence (or two adjacent ones) with the most query weight, with matched words lit.
+
+    `weights` maps each query term to its importance; a term counts once per span, so a span
+    that covers more of the query wins over one that repeats a single word. Phrases add the
+    weight of their terms again when they occur in order within a span.
+    """
+    text = paragraph.text
+    sentences = split_sentences(text) or [(0, len(text))]
+    terms = [t for t in tokenize_spans(text) if t.term in weights]
+    candidates = list(sentences)
+    for (a, _), (_, d) in itertools.pairwise(sentences):
+        if d - a <= max_chars:
+            candidates.append((a, d))
+
+    def score(span: tuple[int, int]) -> tuple[float, int]:
+        inside = [t.term for t in terms if span[0] <= t.start and t.end <= span[1]]
+        value = sum(weights[t] for t in set(inside))
+        value += sum(sum(weights.get(t, 0.0) for t in p) for p in phrases if _has_run(inside, p))
+        return value, -(span[1] - span[0])
+
+    start, end = max(candidates, key=score)
+    if score((start, end))[0] <= 0:
+        start, end = sentences[0]
+    lit = _merge_spans((t.start, t.end) for t in terms if start <= t.start and t.end <= end)
+    return Excerpt(paragraph, start, end, tuple(lit))
+
+
+def _has_run(terms: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(list(terms[i : i + n]) == list(phrase) for i in range(len(terms) - n + 1))
+
+
+def _merge_spans(spans: object) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):  # type: ignore[call-overload]
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged

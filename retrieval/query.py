@@ -1,0 +1,138 @@
+"""Read a question: citation, filters (`report:`, `year:`), quoted phrases, and the words (pure).
+
+Nothing here raises for odd input: text that cannot be searched yields a query with no terms
+and a `problem` saying why, which the search layer returns as an empty answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from retrieval.tokenize import tokenize
+
+MAX_QUERY_CHARS = 1000  # longer questions are cut at a word boundary (and the answer says so)
+
+# Asked-for words that say what kind of answer is wanted but are not what it is about. They are
+# dropped from queries only (paragraphs keep them), unless nothing else is left.
+QUESTION_WORDS = frozenset(
+    tokenize(
+        "many much say says said tell told show find explain describe anything something "
+        "everything know give list please happen happening happened mention mentioned "
+        "regarding concerning report reports paragraph paragraphs document"
+    )
+)
+
+_SYMBOL = r"[A-Za-z]{1,3}(?:/[A-Za-z0-9.]+)*/\d{4}/\d+(?:/[A-Za-z0-9.]+)?"
+_CITATION = re.compile(
+    rf"(?<![\w/])(?P<symbol>{_SYMBOL})\s*(?:,\s*)?"
+    r"(?:#\s*|¶\s*|paras?\.?\s*|paragraphs?\s+)(?P<first>\d{1,4})(?:\s*[-–]\s*(?P<last>\d{1,4}))?"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+_BARE_SYMBOL = re.compile(rf"(?<![\w/])(?P<symbol>{_SYMBOL})(?![\w/])")
+_FILTER = re.compile(r"(?<!\w)(?P<key>report|year):\s*(?P<value>\S+)", re.IGNORECASE)
+_PHRASE = re.compile(r"[\"“”„]([^\"“”„]+)[\"“”„]")
+_QUOTE_CHARS = re.compile(r"[\"“”„]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question taken apart; `terms` are what BM25 ranks on (question words dropped)."""
+
+    text: str  # the question as searched (control characters removed, maybe truncated)
+    terms: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...] = ()
+    report: str | None = None
+    year: int | None = None
+    citation: tuple[str, int, int] | None = None  # (symbol, first, last)
+    truncated: bool = False
+    problem: str | None = None  # why nothing can be searched, or a filter that was ignored
+
+
+def parse_query(
+    question: str,
+    *,
+    report: str | None = None,
+    year: int | None = None,
+    known_reports: Collection[str] = (),
+) -> Query:
+    """Take a question apart; `report`/`year` parameters win over filters typed in the text."""
+    text, truncated = _clean(question)
+    problems: list[str] = []
+    citation = None
+    match = _CITATION.search(text)
+    if match:
+        first = int(match.group("first"))
+        last = int(match.group("last") or first)
+        citation = (_canonical(match.group("symbol"), known_reports), first, max(first, last))
+        text = _cut(text, match)
+    for match in list(_FILTER.finditer(text))[::-1]:
+        key, value = match.group("key").lower(), match.group("value")
+        if key == "year" and year is None:
+            if value.isdigit() and len(value) == 4:
+                year = int(value)
+            else:
+                problems.append(f"ignored year:{value} (a year is four digits, e.g. year:2016)")
+        elif key == "report" and report is None:
+            report = _canonical(value, known_reports)
+        text = _cut(text, match)
+    if citation is None and report is None:
+        for match in _BARE_SYMBOL.finditer(text):
+            symbol = _canonical(match.group("symbol"), known_reports)
+            if symbol in known_reports:  # "what does S/2018/80 say about …" asks that report
+                report = symbol
+                text = _cut(text, match)
+                break
+    phrases = tuple(p for p in (tuple(tokenize(m)) for m in _PHRASE.findall(text)) if len(p) > 1)
+    words = tokenize(_QUOTE_CHARS.sub(" ", text))
+    terms = tuple(t for t in words if t not in QUESTION_WORDS) or tuple(words)
+    if not terms and citation is None:
+        problems.append(_why_empty(question))
+    return Query(
+        text=" ".join(text.split()),
+        terms=terms,
+        phrases=phrases,
+        report=report,
+        year=year,
+        citation=citation,
+        truncated=truncated,
+        problem="; ".join(problems) or None,
+    )
+
+
+def _clean(question: str) -> tuple[str, bool]:
+    """Control and format characters become spaces; over-long text is cut at a word boundary."""
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") else c
+        for c in question[: MAX_QUERY_CHARS * 4]
+    )
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, False
+    cut = text[:MAX_QUERY_CHARS]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_QUERY_CHARS // 2 else cut), True
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " + text[match.end() :]
+
+
+def _canonical(symbol: str, known: Collection[str]) -> str:
+    """The known spelling of a symbol typed in any case ("s/2018/80" -> "S/2018/80")."""
+    upper = symbol.strip().rstrip(".,;").upper()
+    for name in known:
+        if name.upper() == upper:
+            return name
+    return upper
+
+
+def _why_empty(question: str) -> str:
+    stripped = question.strip()
+    if not stripped:
+        return "The question is empty: type some words to search for."
+    if not any(c.isalnum() for c in stripped):
+        return "The question has no words, only punctuation or symbols."
+    return "The question has only very common words (like 'the' or 'what'); add a specific term."

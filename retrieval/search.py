@@ -1,0 +1,331 @@
+"""Answer a question from the index: expand names, rank with BM25, check phrases, quote.
+
+The base score is rank_bm25's BM25Okapi over each paragraph's terms (its text, the footnotes it
+cites, and its heading). On top of that, only query-term weights change: alternative names of
+what the user typed weigh less than what they typed, and synonyms of a word are weighted as one
+term so that a rare spelling ("Daesh") does not outweigh the rest of the question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corpus.model import Paragraph, Report, ReportMeta
+from retrieval import index as bm25
+from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
+from retrieval.answer import Answer, Hit
+from retrieval.excerpt import best_excerpt
+from retrieval.query import Query, parse_query
+from retrieval.tokenize import tokenize, tokenize_spans
+
+ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
+CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
+PHRASE_CANDIDATES = 500
+WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
+_ALIASES_BLOB = "aliases"
+_INDEX_PREFIX = "index/"
+
+Fetch = Callable[[Sequence[tuple[str, int]]], Awaitable[list[Paragraph]]]
+
+
+def paragraph_terms(paragraph: Paragraph) -> list[str]:
+    """What a paragraph is indexed under: its text, the footnotes it cites, its heading."""
+    terms = tokenize(paragraph.text)
+    for footnote in paragraph.footnotes:
+        terms += tokenize(footnote.text)
+    if paragraph.section:
+        terms += tokenize(paragraph.section[-1])
+    return terms
+
+
+def build_segment(report: Report) -> bytes:
+    """Index one report: every paragraph's terms, plus the aliases its text defines."""
+    texts = [p.text for p in report.paragraphs]
+    texts += [f.text for f in report.footnotes] or [
+        f.text for p in report.paragraphs for f in p.footnotes
+    ]
+    learned = learn_aliases("\n".join(texts), f"defined in {report.symbol}")
+    extras = json.dumps([list(g.names) for g in learned]).encode()
+    return bm25.build_segment(
+        report.symbol,
+        [p.number for p in report.paragraphs],
+        [paragraph_terms(p) for p in report.paragraphs],
+        extras,
+    )
+
+
+def report_order(symbol: str) -> tuple[tuple[int, int | str], ...]:
+    """Citation order of symbols: S/2016/501 before S/2018/80 before S/2018/102."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in symbol.split("/"))
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """The global index, the merged alias table, and what each indexed report is."""
+
+    index: bm25.Bm25Index
+    learned: tuple[AliasGroup, ...]
+    reports: Mapping[str, ReportMeta]
+    aliases: AliasTable = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "aliases", AliasTable([*curated_aliases(), *self.learned]))
+
+    @classmethod
+    def empty(cls) -> Searcher:
+        return cls(bm25.Bm25Index.from_segments([]), (), {})
+
+    @classmethod
+    def rebuild(cls, segments: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:
+        """Merge report segments (in citation order) into one index; collect learned aliases."""
+        order = sorted(segments, key=report_order)
+        learned = [
+            AliasGroup(tuple(names), f"defined in {symbol}")
+            for symbol in order
+            for names in json.loads(bm25.read_segment_extras(segments[symbol]) or b"[]")
+        ]
+        index = bm25.Bm25Index.from_segments([segments[s] for s in order])
+        return cls(index, tuple(learned), dict(reports))
+
+    @classmethod
+    def from_blobs(cls, blobs: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:
+        """Load what to_blobs saved (no re-tokenising, no re-merging)."""
+        parts = {k.removeprefix(_INDEX_PREFIX): v for k, v in blobs.items() if k != _ALIASES_BLOB}
+        learned = AliasTable.from_bytes(blobs.get(_ALIASES_BLOB, b"[]")).groups
+        return cls(bm25.Bm25Index.from_blobs(parts), learned, dict(reports))
+
+    def to_blobs(self) -> dict[str, bytes]:
+        blobs = {_INDEX_PREFIX + k: v for k, v in self.index.to_blobs().items()}
+        blobs[_ALIASES_BLOB] = AliasTable(self.learned).to_bytes()
+        return blobs
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The weighted terms sent to BM25, and which typed term each one stands for."""
+
+    terms: list[str]
+    weights: list[float]
+    origin: dict[str, str]  # expansion term -> the typed term it stands for
+    importance: dict[str, float]  # typed term -> idf, for coverage
+
+
+async def answer_question(
+    searcher: Searcher,
+    fetch: Fetch,
+    question: str,
+    *,
+    k: int,
+    report: str | None,
+    year: int | None,
+) -> Answer:
+    """Rank paragraphs for a question; odd input gives an empty answer with a reason."""
+    started = time.perf_counter()
+    query = parse_query(question, report=report, year=year, known_reports=searcher.reports)
+
+    def done(hits: Sequence[Hit] = (), total: int = 0, reason: str | None = None) -> Answer:
+        took = (time.perf_counter() - started) * 1000
+        return _finish(query, hits, total, took, reason)
+
+    allowed, problem = _allowed(searcher, query)
+    if problem:
+        return done(reason=problem)
+    cited, problem = await _cited(searcher, fetch, query)
+    if not query.terms:
+        return done(cited, len(cited), problem or query.problem)
+    plan = _plan(searcher, query, question)
+    n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
+    ranked = await asyncio.to_thread(
+        searcher.index.top_k, plan.terms, n, weights=plan.weights, allowed=allowed
+    )
+    keys = [searcher.index.keys[doc] for doc, _ in ranked]
+    paragraphs = {(p.report, p.number): p for p in await fetch(keys)} if keys else {}
+    hits = [
+        _hit(paragraphs[key], score, plan, query, searcher)
+        for key, (_doc, score) in zip(keys, ranked, strict=True)
+        if key in paragraphs and _has_phrases(paragraphs[key], query.phrases)
+    ]
+    total = len(hits) if query.phrases else searcher.index.matching_count(plan.terms, allowed)
+    if query.phrases and not hits:
+        problem = problem or "No paragraph contains the quoted phrase."
+    seen = {(h.paragraph.report, h.paragraph.number) for h in cited}
+    top = max((h.score for h in hits), default=0.0) + 1.0
+    cited = [_replace_score(h, top) for h in cited]
+    hits = cited + [h for h in hits if (h.paragraph.report, h.paragraph.number) not in seen]
+    return done(hits[:k] if not cited else hits[: max(k, len(cited))], total, problem)
+
+
+def _finish(
+    query: Query, hits: Sequence[Hit], total: int, took_ms: float, reason: str | None
+) -> Answer:
+    """Set the honesty flags: weak when the best hit covers too little of the question."""
+    notes = [reason] if reason else []
+    if query.truncated:
+        notes.append(f"The question was cut to its first {len(query.text)} characters.")
+    if query.problem and query.problem not in notes:
+        notes.append(query.problem)
+    weak = False
+    if hits and max(h.coverage for h in hits) < WEAK_COVERAGE:
+        weak = True
+        notes.append("No paragraph matches most of the question; these are the closest.")
+    elif not hits and not notes:
+        notes.append("No paragraph matches the question.")
+    return Answer(query.text, tuple(hits), total, took_ms, weak, " ".join(notes) or None)
+
+
+def _allowed(searcher: Searcher, query: Query) -> tuple[np.ndarray | None, str | None]:
+    """The docs a report or year filter leaves, or a reason why none can match."""
+    if query.report is None and query.year is None:
+        return None, None
+    known = sorted(searcher.reports, key=report_order)
+    if query.report is not None and query.report not in searcher.reports:
+        return None, f"There is no report {query.report}; reports: {', '.join(known) or 'none'}."
+    chosen = [
+        s
+        for s in known
+        if (query.report is None or s == query.report)
+        and (query.year is None or searcher.reports[s].year == query.year)
+    ]
+    if not chosen:
+        years = sorted({m.year for m in searcher.reports.values() if m.year})
+        what = f"{query.report} is not from {query.year}" if query.report else "no report"
+        return None, f"No paragraphs to search: {what} (years: {', '.join(map(str, years))})."
+    mask = np.zeros(len(searcher.index), dtype=bool)
+    for symbol in chosen:
+        if symbol in searcher.index.reports:
+            mask[searcher.index.report_slice(symbol)] = True
+    return mask, None
+
+
+async def _cited(searcher: Searcher, fetch: Fetch, query: Query) -> tuple[list[Hit], str | None]:
+    """The paragraphs a question cites, first in the answer; a reason if they do not exist."""
+    if query.citation is None:
+        return [], None
+    symbol, first, last = query.citation
+    if symbol not in searcher.reports:
+        return [], f"There is no report {symbol} to cite."
+    wanted = [(symbol, n) for n in range(first, min(last, first + 9) + 1)]
+    found = sorted(await fetch(wanted), key=lambda p: p.number)
+    if not found:
+        return [], f"{symbol} has no paragraph {first}."
+    hits = [Hit(p, 0.0, best_excerpt(p, {}), (), 1.0, _date(searcher, p)) for p in found]
+    return hits, None
+
+
+def _replace_score(hit: Hit, score: float) -> Hit:
+    return Hit(hit.paragraph, score, hit.excerpt, hit.matched, hit.coverage, hit.report_date)
+
+
+def _date(searcher: Searcher, paragraph: Paragraph) -> object:
+    meta = searcher.reports.get(paragraph.report)
+    return meta.date if meta else None
+
+
+def _idf(searcher: Searcher, term: str) -> float:
+    """BM25Okapi's idf for a term; an unknown term gets the idf of a term in no doc."""
+    n = len(searcher.index)
+    df = searcher.index.term_doc_frequency(term)
+    return max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
+
+
+def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
+    """Typed terms at weight 1; other names of what was typed at ALIAS_WEIGHT, as one synonym."""
+    terms, weights = list(query.terms), [1.0] * len(query.terms)
+    importance = {t: _idf(searcher, t) for t in query.terms}
+    origin: dict[str, str] = {}
+    for match in searcher.aliases.find(question, query.terms):
+        typed = [t for t in match.typed if t in importance]
+        anchor = typed[0] if typed else None
+        is_known = bool(typed) and all(searcher.index.has_term(t) for t in typed)
+        for name in match.others:
+            if is_known and len(name) > 1:
+                continue  # the typed name is in the reports: its spelled-out form adds only drift
+            for term in name:
+                if term in importance or term in origin:
+                    continue
+                share = ALIAS_WEIGHT / len(name) ** 0.5
+                if len(typed) == 1 and len(name) == 1:
+                    share = ALIAS_WEIGHT * _synonym_damping(searcher, typed[0], term)
+                terms.append(term)
+                weights.append(share)
+                origin[term] = anchor or term
+                if anchor is None:
+                    importance[term] = _idf(searcher, term) * ALIAS_WEIGHT
+        if len(typed) == 1 and anchor and is_known:
+            _damp_typed(searcher, terms, weights, anchor, match.others)
+    return _Plan(terms, weights, origin, importance)
+
+
+def _synonym_damping(searcher: Searcher, typed: str, other: str) -> float:
+    """Weight two single-word names as one term whose doc frequency is their sum."""
+    n = len(searcher.index)
+    df = searcher.index.term_doc_frequency(typed) + searcher.index.term_doc_frequency(other)
+    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
+    return min(1.0, union / _idf(searcher, other))
+
+
+def _damp_typed(
+    searcher: Searcher,
+    terms: list[str],
+    weights: list[float],
+    typed: str,
+    others: Sequence[tuple[str, ...]],
+) -> None:
+    """A rare spelling of a common name ("Daesh" for ISIL) scores as the name, not as a rarity."""
+    singles = [name[0] for name in others if len(name) == 1]
+    if not singles:
+        return
+    n = len(searcher.index)
+    df = sum(searcher.index.term_doc_frequency(t) for t in [typed, *singles])
+    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
+    factor = min(1.0, union / _idf(searcher, typed))
+    for i, term in enumerate(terms):
+        if term == typed:
+            weights[i] *= factor
+
+
+def _hit(paragraph: Paragraph, score: float, plan: _Plan, query: Query, searcher: Searcher) -> Hit:
+    """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
+    present = set(paragraph_terms(paragraph))
+    matched_terms = {t for t in plan.importance if t in present}
+    matched_terms |= {plan.origin[t] for t in plan.origin if t in present}
+    total = sum(plan.importance.values()) or 1.0
+    coverage = sum(plan.importance.get(t, 0.0) for t in matched_terms) / total
+    weights = {t: _idf(searcher, t) * w for t, w in zip(plan.terms, plan.weights, strict=True)}
+    excerpt = best_excerpt(paragraph, weights, phrases=query.phrases)
+    matched = tuple(_surface(query.text, t) for t in query.terms if t in matched_terms)
+    return Hit(
+        paragraph,
+        score,
+        excerpt,
+        tuple(dict.fromkeys(matched)),
+        round(min(coverage, 1.0), 4),
+        _date(searcher, paragraph),  # type: ignore[arg-type]
+    )
+
+
+def _surface(text: str, term: str) -> str:
+    """The word of the question a term came from, as the user typed it."""
+    for t in tokenize_spans(text):
+        if t.term == term:
+            return text[t.start : t.end]
+    return term
+
+
+def _has_phrases(paragraph: Paragraph, phrases: Sequence[tuple[str, ...]]) -> bool:
+    if not phrases:
+        return True
+    terms = tokenize(paragraph.text) + [t for f in paragraph.footnotes for t in tokenize(f.text)]
+    return all(_contains_run(terms, p) for p in phrases)
+
+
+def _contains_run(terms: Sequence[str], phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return any(tuple(terms[i : i + n]) == tuple(phrase) for i in range(len(terms) - n + 1))
