@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -14,11 +16,19 @@ from retrieval.library import Library
 
 log = logging.getLogger("reportbot.bot")
 
+OpenLibrary = Callable[[Path], Awaitable[Library]]
+
 
 class ReportBot(commands.Bot):
     """The bot: opens the library in setup_hook, adds one cog per command family."""
 
-    def __init__(self, settings: Settings, **gateway_options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        open_library: OpenLibrary = Library.open,
+        **gateway_options: Any,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),  # no privileged intents: mentions carry content
@@ -28,6 +38,7 @@ class ReportBot(commands.Bot):
             **gateway_options,
         )
         self.settings = settings
+        self._open_library = open_library
         self._library: Library | None = None
 
     @property
@@ -40,7 +51,7 @@ class ReportBot(commands.Bot):
         """Open the library and add the cogs; runs once in login(), before any event."""
         from bot.cogs import add_cogs
 
-        self._library = await Library.open(self.settings.db_path)
+        self._library = await self._open_library(self.settings.db_path)
         await add_cogs(self)
 
     async def close(self) -> None:
@@ -57,13 +68,21 @@ class ReportBot(commands.Bot):
 class ShardedReportBot(ReportBot, commands.AutoShardedBot):
     """The same bot over several gateway shards (Discord requires them past 2,500 servers)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, open_library: OpenLibrary = Library.open) -> None:
         shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
-        super().__init__(settings, shard_count=settings.shard_count, shard_ids=shard_ids)
+        super().__init__(
+            settings,
+            open_library=open_library,
+            shard_count=settings.shard_count,
+            shard_ids=shard_ids,
+        )
 
 
-def create_bot(settings: Settings) -> ReportBot:
-    """Build the bot with everything it needs; starting it is the caller's business."""
+def create_bot(settings: Settings, *, open_library: OpenLibrary = Library.open) -> ReportBot:
+    """Build the bot with everything it needs; starting it is the caller's business.
+
+    `open_library` lets a test hand in a library with other timing; production never passes it.
+    """
     if settings.shard_count is not None:
-        return ShardedReportBot(settings)
-    return ReportBot(settings)
+        return ShardedReportBot(settings, open_library=open_library)
+    return ReportBot(settings, open_library=open_library)

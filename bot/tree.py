@@ -20,7 +20,8 @@ Outcome = Literal["ok", "user_error", "error"]
 SORRY = "Something went wrong on our side; it has been logged. Please try again later."
 NEEDS_MANAGE_SERVER = "Only members with the Manage Server permission can do that."
 
-_STARTED = "reportbot.started"  # key in Interaction.extras
+# Keys in Interaction.extras.
+_STARTED = "reportbot.started"
 HITS = "reportbot.hits"
 
 

@@ -1,9 +1,69 @@
-"""SKELETON: subcommands of this family are being written."""
+"""`reportbot console` (the bot without Discord) and `reportbot sync` (publish slash commands)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+
+from bot.settings import Settings
+
+NEEDS_TOKEN = (
+    "reportbot sync needs the bot's token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE) to the token "
+    "from the Developer Portal (Bot > Reset Token)."
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this family's subcommands to the parser."""
+    """Add `console` and `sync` to the parser."""
+    console = subparsers.add_parser(
+        "console", help="type /ask, /cite, /reports and see what the bot would post (no token)"
+    )
+    console.set_defaults(handler=run_console_command)
+    sync = subparsers.add_parser(
+        "sync", help="publish the slash commands to Discord (to one server with --guild)"
+    )
+    sync.add_argument(
+        "--guild",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="server id: commands appear there at once (default: $REPORTBOT_GUILD_ID, else global)",
+    )
+    sync.set_defaults(handler=run_sync_command)
+
+
+def run_console_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return asyncio.run(run_console(settings, sys.stdin, sys.stdout))
+
+
+def run_sync_command(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        print(f"reportbot: {NEEDS_TOKEN}", file=sys.stderr)
+        return 2
+    guild_id = args.guild if args.guild is not None else settings.guild_id
+    count = asyncio.run(sync_commands(settings, guild_id))
+    where = f"to server {guild_id}" if guild_id else "globally (may take up to an hour to show)"
+    print(f"Synced {count} commands {where}.")
+    return 0
+
+
+async def sync_commands(settings: Settings, guild_id: int | None) -> int:
+    """Log in over HTTP only (no gateway), publish the command tree, log out."""
+    import discord
+
+    from bot.client import create_bot
+
+    assert settings.token is not None
+    bot = create_bot(settings)
+    async with bot:
+        await bot.login(settings.token.reveal())  # runs setup_hook, which adds the commands
+        if guild_id is None:
+            synced = await bot.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+    return len(synced)

@@ -47,8 +47,6 @@ def parse_date(typed: str | None) -> dt.date | None:
         raise UserError(f"“{typed}” is not a date: use YYYY-MM-DD, e.g. 2018-01-31.") from None
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class Admin(commands.Cog):
     """Manage Server is required twice: the default Discord applies, and a check admins
     cannot override by editing the command's permissions."""
@@ -63,6 +61,8 @@ class Admin(commands.Cog):
         date="Date of the report, YYYY-MM-DD, if the text does not show it",
         title="Title, if the text does not show it",
     )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def ingest(
         self,
@@ -86,6 +86,8 @@ class Admin(commands.Cog):
     @app_commands.command(name="remove")
     @app_commands.describe(report="The report to delete, e.g. S/2018/80")
     @app_commands.autocomplete(report=report_autocomplete)
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def remove(
         self, interaction: discord.Interaction, report: app_commands.Range[str, 1, 100]

@@ -88,10 +88,12 @@ class Ask(commands.Cog):
     ) -> None:
         """Defer first (retrieval may be slow), then answer with the pager under the reply."""
         self.spend_cooldown(interaction.user.id, interaction.created_at)
-        await interaction.response.defer(thinking=True)
-        reply = await self.answer_page(question, report, results)
+        # Check the filter before deferring: after a public defer, even an error is public.
+        symbol = await self.bot.library.resolve_report(report) if report else None
+        await interaction.response.defer(thinking=True)  # ranking may outlast the 3 s deadline
+        reply = await self.answer_page(question, symbol, results)
         interaction.extras[HITS] = len(reply.shown)
-        view = self.make_view(interaction.user.id, question, report, results, reply)
+        view = self.make_view(interaction.user.id, question, symbol, results, reply)
         view.attach(interaction)
         await interaction.followup.send(**message_kwargs(reply, view))
 
