@@ -3,7 +3,8 @@
 The base score is rank_bm25's BM25Okapi over each paragraph's terms (its text, the footnotes it
 cites, and its heading). On top of that, only query-term weights change: alternative names of
 what the user typed weigh less than what they typed, and synonyms of a word are weighted as one
-term so that a rare spelling ("Daesh") does not outweigh the rest of the question.
+term so that a rare spelling ("Daesh") does not outweigh the rest of the question; a second
+round adds the words the first round's best paragraphs share (pseudo-relevance feedback).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +30,13 @@ from retrieval.tokenize import tokenize, tokenize_spans
 ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
 PHRASE_CANDIDATES = 500
+# Pseudo-relevance feedback (RM3-style, Lavrenko and Croft 2001): the 10 best paragraphs of a
+# first round lend their 10 most characteristic words to a second round, at a quarter weight.
+# It bridges askers' words and the reports' ("money" -> revenue, financing) without a synonym
+# list; the dev-set sweep over 8-15 docs, 5-10 words, 0.2-0.3 weight stayed within 0.77-0.80.
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 10
+FEEDBACK_WEIGHT = 0.25
 WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
 _ALIASES_BLOB = "aliases"
 _INDEX_PREFIX = "index/"
@@ -147,6 +156,17 @@ async def answer_question(
     )
     keys = [searcher.index.keys[doc] for doc, _ in ranked]
     paragraphs = {(p.report, p.number): p for p in await fetch(keys)} if keys else {}
+    if ranked:  # second round: the question plus what its best paragraphs are about
+        top = [paragraphs[key] for key in keys[:FEEDBACK_DOCS] if key in paragraphs]
+        plan = _with_feedback(searcher, plan, top)
+        ranked = await asyncio.to_thread(
+            searcher.index.top_k, plan.terms, n, weights=plan.weights, allowed=allowed
+        )
+        keys = [searcher.index.keys[doc] for doc, _ in ranked]
+        missing = [key for key in keys if key not in paragraphs]
+        paragraphs.update(
+            {(p.report, p.number): p for p in await fetch(missing)} if missing else {}
+        )
     hits = [
         _hit(paragraphs[key], score, plan, query, searcher)
         for key, (_doc, score) in zip(keys, ranked, strict=True)
@@ -160,6 +180,30 @@ async def answer_question(
     cited = [_replace_score(h, top) for h in cited]
     hits = cited + [h for h in hits if (h.paragraph.report, h.paragraph.number) not in seen]
     return done(hits[:k] if not cited else hits[: max(k, len(cited))], total, problem)
+
+
+def _with_feedback(searcher: Searcher, plan: _Plan, top: Sequence[Paragraph]) -> _Plan:
+    """Pseudo-relevance feedback: add the words the best paragraphs share, at low weight."""
+    mass: Counter[str] = Counter()
+    for p in top:
+        terms = paragraph_terms(p)
+        for t, c in Counter(terms).items():
+            mass[t] += c / len(terms) * _idf(searcher, t)
+    known = set(plan.terms)
+    extra = [
+        (t, m)
+        for t, m in mass.most_common()
+        if t not in known and searcher.index.term_doc_frequency(t) > 1
+    ][:FEEDBACK_TERMS]
+    if not extra:
+        return plan
+    top_mass = extra[0][1]
+    return _Plan(
+        plan.terms + [t for t, _ in extra],
+        plan.weights + [FEEDBACK_WEIGHT * m / top_mass for _, m in extra],
+        plan.origin,
+        plan.importance,
+    )
 
 
 def _finish(
@@ -250,7 +294,7 @@ def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
             for term in name:
                 if term in importance or term in origin:
                     continue
-                share = ALIAS_WEIGHT / len(name) ** 0.5
+                share = (ALIAS_WEIGHT if is_known else 1.0) / len(name) ** 0.5
                 if len(typed) == 1 and len(name) == 1:
                     share = ALIAS_WEIGHT * _synonym_damping(searcher, typed[0], term)
                 terms.append(term)
