@@ -119,8 +119,12 @@ async def _run_until_stopped(bot: commands.Bot, token: str, settings: Settings) 
                 log.info("received %s while stopping; still stopping", signame)
                 return
             log.info("received %s: closing the gateway and the database", signame)
+            if bot.user is None:
+                # Still waiting on the login request: nothing is open yet, and closing the
+                # HTTP session does not abort a request in flight, so cancel it now.
+                start.cancel()
             closer.append(asyncio.create_task(bot.close(), name="reportbot-close"))
-            # close() makes start() return; if it is stuck (e.g. mid-login), cancel it.
+            # close() makes start() return; if something still hangs, cancel it after a grace.
             loop.call_later(STOP_GRACE_S, start.cancel)
 
         with _signal_handlers(loop, stop):

@@ -3,7 +3,8 @@
 Usage: python -m tests.bot.stubbed_run [run flags]. The real CLI, runner, signal handlers,
 heartbeat and (with STUB_FACTORY=real) the real bot and library run; only the HTTP login, the
 application lookup and the gateway connection are stubbed. Environment knobs:
-  STUB_LOGIN=ok|reject       reject raises discord.LoginFailure, as a 401 from Discord does
+  STUB_LOGIN=ok|reject|hang  reject raises discord.LoginFailure, as a 401 from Discord does;
+                             hang never answers (and touches $STUB_CONNECTED_FILE)
   STUB_CONNECT=idle|intents  idle waits until close(); intents raises PrivilegedIntentsRequired
   STUB_FACTORY=real|minimal  minimal: a bare commands.Bot holding one aiosqlite connection
 Markers on stderr ("STUB: ...") let the test see what happened inside; the stub's connect()
@@ -36,8 +37,12 @@ def say(text: str) -> None:
 
 async def static_login(self: Any, token: str) -> dict[str, Any]:
     say("login attempt")
-    if os.environ.get("STUB_LOGIN", "ok") == "reject":
+    mode = os.environ.get("STUB_LOGIN", "ok")
+    if mode == "reject":
         raise discord.LoginFailure("Improper token has been passed.")
+    if mode == "hang":  # a login request that never gets an answer (a black-holed network)
+        await asyncio.to_thread(Path(os.environ["STUB_CONNECTED_FILE"]).touch)
+        await asyncio.Event().wait()
     return FAKE_USER
 
 

@@ -117,6 +117,18 @@ def test_signal_closes_bot_and_database_and_exits_0_within_2s(tmp_path, factory,
         assert "STUB: database closed" in err
 
 
+def test_a_signal_during_a_hanging_login_exits_0_at_once(tmp_path) -> None:
+    run = Launched(tmp_path, {"STUB_FACTORY": "minimal", "STUB_LOGIN": "hang"}, [])
+    run.wait_until_running()
+    sent = time.monotonic()
+    run.process.send_signal(signal.SIGTERM)
+    status, out, err = run.finish(timeout_s=10)
+    assert status == 0, out + err
+    assert time.monotonic() - sent < 1.0  # no waiting for the grace period
+    assert "STUB: database open" not in err
+    assert "STUB: threads left []" in err
+
+
 def test_logs_go_to_stdout_in_plain_format_without_the_token(tmp_path) -> None:
     run = Launched(tmp_path, {"STUB_FACTORY": "minimal", "REPORTBOT_LOG_LEVEL": "DEBUG"}, [])
     run.wait_until_running()
