@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from corpus.citation import looks_like_symbol, normalize_symbol, parse_citation
 from retrieval.tokenize import tokenize
 
 MAX_QUERY_CHARS = 1000  # longer questions are cut at a word boundary (and the answer says so)
@@ -62,7 +63,10 @@ def parse_query(
     """Take a question apart; `report`/`year` parameters win over filters typed in the text."""
     text, truncated = _clean(question)
     problems: list[str] = []
-    citation = None
+    citation = parse_citation(text)  # the whole question is a citation: "S/2018/80 13"
+    if citation is not None:
+        citation = (_canonical(citation[0], known_reports), citation[1], citation[2])
+        text = ""
     match = _CITATION.search(text)
     if match:
         first = int(match.group("first"))
@@ -88,7 +92,11 @@ def parse_query(
                 break
     phrases = tuple(p for p in (tuple(tokenize(m)) for m in _PHRASE.findall(text)) if len(p) > 1)
     words = tokenize(_QUOTE_CHARS.sub(" ", text))
-    terms = tuple(t for t in words if t not in QUESTION_WORDS) or tuple(words)
+    terms = tuple(t for t in words if t not in QUESTION_WORDS)
+    if not terms and citation is None:
+        terms = tuple(words)  # "what does it say": better than nothing, and marked weak later
+    if terms and all(t.isdigit() and len(t) < 3 for t in terms):
+        terms = ()  # '" OR 1=1 --' is syntax, not a question about the number 1
     if not terms and citation is None:
         problems.append(_why_empty(question))
     return Query(
@@ -122,7 +130,8 @@ def _cut(text: str, match: re.Match[str]) -> str:
 
 def _canonical(symbol: str, known: Collection[str]) -> str:
     """The known spelling of a symbol typed in any case ("s/2018/80" -> "S/2018/80")."""
-    upper = symbol.strip().rstrip(".,;").upper()
+    symbol = symbol.strip().rstrip(".,;")
+    upper = normalize_symbol(symbol) if looks_like_symbol(symbol) else symbol.upper()
     for name in known:
         if name.upper() == upper:
             return name
@@ -133,6 +142,6 @@ def _why_empty(question: str) -> str:
     stripped = question.strip()
     if not stripped:
         return "The question is empty: type some words to search for."
-    if not any(c.isalnum() for c in stripped):
-        return "The question has no words, only punctuation or symbols."
+    if not any(c.isalpha() for c in stripped):
+        return "The question has no words, only punctuation, symbols or small numbers."
     return "The question has only very common words (like 'the' or 'what'); add a specific term."
