@@ -14,6 +14,7 @@ touches $STUB_CONNECTED_FILE, so the test knows when login and setup_hook are ov
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import threading
@@ -74,6 +75,8 @@ class MinimalBot(commands.Bot):
         self.db = await aiosqlite.connect(self.db_path)
         await self.db.execute("CREATE TABLE IF NOT EXISTS t (x)")
         say("database open")
+        # The real bot logs one line per command here; the runner must carry it to stdout.
+        logging.getLogger("reportbot.commands").info("command=stub outcome=ok")
 
     async def close(self) -> None:
         if self.db is not None:

@@ -138,6 +138,7 @@ def test_logs_go_to_stdout_in_plain_format_without_the_token(tmp_path) -> None:
     assert status == 0
     assert "] [INFO    ] discord.client: logging in using static token" in out
     assert "] [INFO    ] reportbot.runner: stopped with exit status 0" in out
+    assert "] [INFO    ] reportbot.commands: command=stub outcome=ok" in out
     assert "\x1b[" not in out  # no colour codes in collected logs
     assert TOKEN not in out + err
     assert TOKEN.split(".")[1] not in out + err
