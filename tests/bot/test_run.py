@@ -16,9 +16,10 @@ from pathlib import Path
 
 import discord
 import pytest
+import simcord
 from discord.ext import commands
 
-from bot.health import Heartbeat
+from bot.health import Heartbeat, judge_heartbeat
 from bot.rejection import fingerprint
 from bot.runner import EXIT_CONFIG, take_heartbeat
 from bot.settings import Settings
@@ -196,6 +197,31 @@ def test_run_without_a_token_says_what_to_set_and_exits_2(tmp_path) -> None:
     assert "DISCORD_TOKEN" in result.stderr
     assert "DISCORD_TOKEN_FILE" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _bots() -> list[commands.Bot]:
+    intents = discord.Intents.default()
+    return [
+        commands.Bot(command_prefix="!", intents=intents),
+        commands.AutoShardedBot(
+            command_prefix="!", intents=intents, shard_count=3, shard_ids=[0, 2]
+        ),
+    ]
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["plain", "sharded"])
+async def test_heartbeat_is_healthy_while_connected_and_not_after_close(kind: int) -> None:
+    """SimCord runs the gateway offline; the heartbeat must follow the real connection state."""
+    bot = _bots()[kind]
+    async with simcord.run(bot):
+        live = take_heartbeat(bot, now=1000.0)
+    await bot.close()
+    closed = take_heartbeat(bot, now=1000.0)
+
+    assert judge_heartbeat(live, now=1010.0) is None
+    assert live.shards == ((0, 2) if kind else ())
+    assert not closed.connected
+    assert judge_heartbeat(closed, now=1010.0) == "the bot is not connected to the Discord gateway"
 
 
 def test_heartbeat_of_a_bot_that_never_connected_is_not_connected() -> None:
