@@ -18,6 +18,20 @@ log = logging.getLogger("reportbot.bot")
 
 OpenLibrary = Callable[[Path], Awaitable[Library]]
 
+# What the invite asks for: slash replies need none, but @mention replies post embeds and quote
+# the question (reply references need Read Message History). Value 84992; the README shows it.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def invite_url(application_id: int) -> str:
+    """The link that adds the bot to a server with exactly the permissions it uses."""
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES
+    )
+
 
 class ReportBot(commands.Bot):
     """The bot: opens the library in setup_hook, adds one cog per command family."""

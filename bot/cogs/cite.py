@@ -12,6 +12,7 @@ from bot.cogs._choices import paragraph_choices
 from bot.cogs._shared import bot_of, report_autocomplete
 from bot.tree import HITS
 from bot.views import CiteView, message_kwargs
+from corpus.citation import parse_paragraph_range
 from corpus.errors import UserError
 
 if TYPE_CHECKING:
@@ -70,13 +71,8 @@ class Cite(commands.Cog):
 
 
 def parse_span(typed: str) -> tuple[int, int]:
-    """Read "13" as (13, 13) and "12-14" as (12, 14); anything else is a UserError."""
-    parts = typed.replace("–", "-").replace("—", "-").replace(" ", "").split("-")
-    if not 1 <= len(parts) <= 2 or not all(p.isdigit() for p in parts):
-        raise UserError(f"“{typed}” is not a paragraph number: type e.g. 13 or 12-14.")
-    first, last = int(parts[0]), int(parts[-1])
-    if first < 1 or last < first:
-        raise UserError(f"“{typed}” is not a range of paragraphs: type e.g. 12-14.")
+    """Read "13" or "12-14" as an inclusive range, at most MAX_SPAN paragraphs long."""
+    first, last = parse_paragraph_range(typed)
     if last - first + 1 > MAX_SPAN:
         raise UserError(f"Ask for at most {MAX_SPAN} paragraphs at a time (e.g. 12-21).")
     return first, last
