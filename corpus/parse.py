@@ -1,29 +1,288 @@
-"""SKELETON (being written): text in, a Report out, by the structure of the text."""
+"""Text in, a Report out: paragraphs, headings and footnotes found by the structure of the text."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from corpus.model import Report, ReportMeta
+from corpus.errors import ParseError
+from corpus.exported import Exported, looks_like_export, parse_export
+from corpus.footnotes import Mark, find_plain_mark, remove_superscript_marks
+from corpus.lines import Kind, classify_line
+from corpus.manifest import ManifestEntry
+from corpus.metadata import MetaFlags, TextMeta, read_title_block, resolve_meta
+from corpus.model import Footnote, Heading, Paragraph, Report, ReportMeta
+from corpus.normalize import join_wrapped
+from corpus.outline import Outline, build_outline
+from corpus.segment import segment_text
+
+__all__ = ["MetaFlags", "ParsedReport", "parse_document", "parse_report"]
+
+Manifest = Sequence[ReportMeta] | Sequence[ManifestEntry]
 
 
 @dataclass(frozen=True)
-class MetaFlags:
-    """Metadata given on the command line or in /ingest options; the last source consulted."""
+class ParsedReport:
+    """A Report plus where each footnote mark stood, so a renderer can put marks back."""
 
-    symbol: str | None = None
-    date: object | None = None  # datetime.date
-    title: str | None = None
+    report: Report
+    paragraph_marks: tuple[tuple[Mark, ...], ...]  # aligned with report.paragraphs
+    heading_marks: tuple[tuple[Mark, ...], ...]  # aligned with report.headings
 
 
 def parse_report(
     text: str,
     *,
     source: str | None = None,
-    manifest: Sequence[ReportMeta] = (),
+    manifest: Manifest = (),
     flags: MetaFlags | None = None,
     allow_irregular: bool = False,
 ) -> Report:
     """Parse a report; metadata from the text, else the manifest entry, else flags."""
-    raise NotImplementedError
+    return parse_document(
+        text, source=source, manifest=manifest, flags=flags, allow_irregular=allow_irregular
+    ).report
+
+
+def parse_document(
+    text: str,
+    *,
+    source: str | None = None,
+    manifest: Manifest = (),
+    flags: MetaFlags | None = None,
+    allow_irregular: bool = False,
+) -> ParsedReport:
+    """Like parse_report, and also say where the footnote marks were."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise ParseError("the text is empty", source=source)
+    if looks_like_export(text):
+        exported = parse_export(text, source=source)
+        return _from_export(exported, manifest, flags, allow_irregular, source)
+    segmented = segment_text(text)
+    outline = build_outline(segmented)
+    if not outline.paragraphs:
+        raise ParseError(
+            'no numbered paragraphs found: each paragraph must start with its number, as in "1. The'
+            ' Security Council …" (headings such as "II. Threat assessment" on their own lines)',
+            source=source,
+        )
+    found = read_title_block(outline.title_block, segmented.symbols)
+    meta = resolve_meta(found, manifest, flags, source=source)
+    warnings = _check_numbering(
+        [(p.number, p.line) for p in outline.paragraphs], allow_irregular, source
+    )
+    piece_marks = _take_marks(outline)
+    return _assemble(meta, outline, piece_marks, segmented.words, warnings, source)
+
+
+def _take_marks(outline: Outline) -> list[list[Mark]]:
+    """Remove footnote marks from every piece of text; return the marks of each piece."""
+    if outline.superscript:
+        marks = []
+        for piece in outline.pieces:
+            piece.text, found = remove_superscript_marks(piece.text)
+            marks.append(found)
+        return marks
+    return _take_plain_marks(outline)
+
+
+def _take_plain_marks(outline: Outline) -> list[list[Mark]]:
+    """Plain digits are marks only by structure: footnote k's mark is the likeliest k after
+    mark k-1 and before footnote k's definition."""
+    marks: list[list[Mark]] = [[] for _ in outline.pieces]
+    cursor_piece, cursor_offset = 0, 0
+    for footnote in sorted(outline.footnotes, key=lambda f: f.number):
+        best: tuple[int, int, int, int] | None = None  # score, piece, begin, end
+        for index in range(cursor_piece, min(footnote.after_piece, len(outline.pieces))):
+            start = cursor_offset if index == cursor_piece else 0
+            found = find_plain_mark(outline.pieces[index].text, footnote.number, start)
+            if found and (best is None or found[0] > best[0]):
+                best = (found[0], index, found[1], found[2])
+        if best is None:
+            continue
+        _, index, begin, end = best
+        piece = outline.pieces[index]
+        piece.text = piece.text[:begin] + piece.text[end:]
+        marks[index].append(Mark(begin, footnote.number))
+        cursor_piece, cursor_offset = index, begin
+    return marks
+
+
+def _assemble(
+    meta: ReportMeta,
+    outline: Outline,
+    piece_marks: list[list[Mark]],
+    words: frozenset[str],
+    warnings: list[str],
+    source: str | None,
+) -> ParsedReport:
+    footnotes = _footnotes(outline, source)
+    texts: dict[tuple[str, int], str] = {}
+    marks: dict[tuple[str, int], list[Mark]] = {}
+    for piece, found in zip(outline.pieces, piece_marks, strict=True):
+        before = texts.get(piece.target, "")
+        joined = join_wrapped(before, piece.text, words) if before else piece.text
+        shift = len(joined) - len(piece.text)
+        texts[piece.target] = joined
+        marks.setdefault(piece.target, []).extend(Mark(m.offset + shift, m.number) for m in found)
+    headings = tuple(
+        Heading(
+            label=start.label,
+            title=texts.get(("heading", index), "").strip(),
+            level=start.level,
+            footnotes=tuple(sorted({m.number for m in marks.get(("heading", index), [])})),
+        )
+        for index, start in enumerate(outline.headings)
+    )
+    paragraphs = tuple(
+        Paragraph(
+            report=meta.symbol,
+            number=start.number,
+            text=texts[("paragraph", index)].strip(),
+            section=tuple(headings[h].text for h in start.section),
+            footnotes=tuple(
+                footnotes[n]
+                for n in sorted({m.number for m in marks[("paragraph", index)]})
+                if n in footnotes
+            ),
+        )
+        for index, start in enumerate(outline.paragraphs)
+    )
+    warnings += _footnote_warnings(outline, marks, footnotes)
+    warnings += [
+        f"ignored text outside any numbered paragraph at line {line}"
+        for line in outline.ignored_lines
+    ]
+    report = Report(
+        meta=meta,
+        paragraphs=paragraphs,
+        headings=headings,
+        footnotes=tuple(footnotes[n] for n in sorted(footnotes)),
+        warnings=tuple(warnings),
+    )
+    return ParsedReport(
+        report,
+        tuple(tuple(marks[("paragraph", i)]) for i in range(len(paragraphs))),
+        tuple(tuple(marks.get(("heading", i), [])) for i in range(len(headings))),
+    )
+
+
+def _footnotes(outline: Outline, source: str | None) -> dict[int, Footnote]:
+    found: dict[int, Footnote] = {}
+    lines: dict[int, int] = {}
+    for definition in outline.footnotes:
+        if definition.number in found:
+            raise ParseError(
+                f"footnote {definition.number} is defined twice "
+                f"(first at line {lines[definition.number]})",
+                line=definition.line,
+                source=source,
+            )
+        found[definition.number] = Footnote(definition.number, definition.text.strip())
+        lines[definition.number] = definition.line
+    return found
+
+
+def _footnote_warnings(
+    outline: Outline, marks: dict[tuple[str, int], list[Mark]], footnotes: dict[int, Footnote]
+) -> list[str]:
+    cited = {m.number for found in marks.values() for m in found}
+    warnings = [
+        f"footnote {d.number} (line {d.line}) is never referenced in the text"
+        for d in outline.footnotes
+        if d.number not in cited
+    ]
+    for (kind, index), found in marks.items():
+        where = (
+            f"paragraph {outline.paragraphs[index].number}"
+            if kind == "paragraph"
+            else f"heading at line {outline.headings[index].line}"
+        )
+        warnings += [
+            f"footnote mark {m.number} in {where} has no footnote text"
+            for m in found
+            if m.number not in footnotes
+        ]
+    return warnings
+
+
+def _check_numbering(
+    numbers: Sequence[tuple[int, int]], allow_irregular: bool, source: str | None
+) -> list[str]:
+    """Paragraphs must run 1..N; irregular runs pass only when allowed, repeats never do."""
+    warnings: list[str] = []
+    first_line: dict[int, int] = {}
+    previous = 0
+    for number, line in numbers:
+        if number in first_line:
+            raise ParseError(
+                f"paragraph {number} appears twice (first at line {first_line[number]}); "
+                "a citation must name exactly one paragraph, so repeated numbers are refused "
+                "even with --allow-irregular",
+                line=line,
+                source=source,
+            )
+        first_line[number] = line
+        if number != previous + 1:
+            problem = (
+                f"paragraph {number} follows {previous}"
+                if previous
+                else f"the first paragraph is numbered {number}, not 1"
+            )
+            if not allow_irregular:
+                raise ParseError(problem, line=line, source=source)
+            warnings.append(f"{problem} at line {line} (accepted: --allow-irregular)")
+        previous = number
+    return warnings
+
+
+def _from_export(
+    exported: Exported,
+    manifest: Manifest,
+    flags: MetaFlags | None,
+    allow_irregular: bool,
+    source: str | None,
+) -> ParsedReport:
+    """An export re-ingested gives the same paragraphs; headings are rebuilt from sections."""
+    meta = resolve_meta(TextMeta(symbol=exported.symbol), manifest, flags, source=source)
+    warnings = _check_numbering(
+        [(p.number, p.line) for p in exported.paragraphs], allow_irregular, source
+    )
+    headings: dict[str, Heading] = {}
+    footnotes: dict[int, Footnote] = {}
+    for paragraph in exported.paragraphs:
+        for level, text in enumerate(paragraph.section, 1):
+            headings.setdefault(text, _heading(text, level))
+        for footnote in paragraph.footnotes:
+            if footnotes.setdefault(footnote.number, footnote) != footnote:
+                raise ParseError(
+                    f"footnote {footnote.number} has two different texts",
+                    line=paragraph.line,
+                    source=source,
+                )
+    paragraphs = tuple(
+        Paragraph(meta.symbol, p.number, p.text, p.section, tuple(sorted(p.footnotes, key=_number)))
+        for p in exported.paragraphs
+    )
+    report = Report(
+        meta=meta,
+        paragraphs=paragraphs,
+        headings=tuple(headings.values()),
+        footnotes=tuple(sorted(footnotes.values(), key=_number)),
+        warnings=tuple(warnings),
+    )
+    return ParsedReport(report, tuple(() for _ in paragraphs), tuple(() for _ in headings))
+
+
+def _heading(text: str, level: int) -> Heading:
+    label, _, title = text.partition(" ")
+    shape = classify_line(text)
+    is_labelled = shape.kind is Kind.TEXT and any(
+        value is not None for value in (shape.numbered, shape.roman, shape.letter)
+    )
+    return Heading(label, title, level) if is_labelled else Heading("", text, level)
+
+
+def _number(footnote: Footnote) -> int:
+    return footnote.number

@@ -1,0 +1,80 @@
+"""Find footnote marks in text, take them out, and remember where they were."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.lines import SUPERSCRIPT_DIGITS, superscript_value
+
+_SUPERSCRIPT_RUN = re.compile(rf"[{SUPERSCRIPT_DIGITS}]+")
+_CLOSERS = ".,;:)”’\"'"  # a mark may follow these directly: "States.4", "security,1"
+_GLUED, _AFTER_PUNCTUATION, _AFTER_WORD = 3, 2, 1  # how surely a digit run is a mark
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Footnote `number` is cited at `offset` of the text it was removed from."""
+
+    offset: int
+    number: int
+
+
+def remove_superscript_marks(text: str) -> tuple[str, list[Mark]]:
+    """Take out superscript marks ("ISIL⁴ in" -> "ISIL in"); superscripts are always marks."""
+    marks: list[Mark] = []
+    parts: list[str] = []
+    position = 0
+    for match in _SUPERSCRIPT_RUN.finditer(text):
+        parts.append(text[position : match.start()])
+        kept = "".join(parts)
+        marks.append(Mark(len(kept), superscript_value(match.group(0))))
+        position = match.end()
+        if kept.endswith(" ") and text[position : position + 1] in (" ", ""):
+            position += 1  # "word ¹ next": keep one space, not two
+    parts.append(text[position:])
+    return "".join(parts), marks
+
+
+def find_plain_mark(text: str, number: int, start: int = 0) -> tuple[int, int, int] | None:
+    """Best place at or after `start` where plain digits `number` read as a footnote mark.
+
+    Returns (score, begin, end) of the span to delete, or None. A mark sits right after a
+    word or punctuation ("States.4", "ISIL4") or one space after it ("States. 4 The"); it is
+    never part of a larger number, a symbol, a year in brackets or a decimal.
+    """
+    digits = str(number)
+    best: tuple[int, int, int] | None = None
+    for match in re.finditer(rf"(?<!\d){digits}(?!\d)", text[start:]):
+        begin, end = start + match.start(), start + match.end()
+        found = _score(text, begin, end)
+        if found and (best is None or found[0] > best[0]):
+            best = found
+    return best
+
+
+def _score(text: str, begin: int, end: int) -> tuple[int, int, int] | None:
+    after = text[end : end + 2]
+    if after and after[0] not in " " + _CLOSERS:
+        return None
+    if len(after) == 2 and after[0] in ".,:/" and after[1].isdigit():
+        return None  # 4.5, 4,000, 4/17
+    before = text[max(0, begin - 3) : begin]
+    if not before:
+        return None
+    last = before[-1]
+    if last in _CLOSERS and not _follows_digit(before[:-1]):
+        return _GLUED, begin, end
+    if last.isalpha() and len(before) >= 2 and before[-2].isalpha():
+        return _GLUED, begin, end  # "ISIL4"; one letter ("G20") is a name, not a mark
+    if last == " " and len(before) >= 2:
+        previous = before[-2]
+        if previous in _CLOSERS and not _follows_digit(before[:-2]):
+            return _AFTER_PUNCTUATION, begin - 1, end
+        if previous.isalpha():
+            return _AFTER_WORD, begin - 1, end
+    return None
+
+
+def _follows_digit(text: str) -> bool:
+    return bool(text) and text[-1].isdigit()

@@ -1,0 +1,89 @@
+"""Cut report text into units: a line each, or for hard-wrapped text each run of wrapped lines."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from corpus.lines import Kind, Shape, classify_line
+from corpus.normalize import clean_line, join_wrapped, vocabulary
+
+_BREAKS = {Kind.BLANK, Kind.FURNITURE, Kind.SEPARATOR, Kind.SYMBOL}
+_WRAPPED_SHARE = 0.25  # share of lines that continue the line above, in hard-wrapped text
+_SHORT_LINE = 0.6  # a line this much shorter than the wrap width ended its paragraph
+
+
+@dataclass
+class Unit:
+    """Consecutive lines that belong together before structure is decided."""
+
+    line: int  # 1-based number of its first line in the input
+    shape: Shape  # the shape of its first line
+    lines: list[str]
+    after_break: bool  # a blank line, page furniture or a rule (or the start) comes before it
+    after_short_line: bool  # the line before it ended short of the wrap width
+
+    def text(self, words: frozenset[str]) -> str:
+        return _join(self.lines, words)
+
+    def body(self, words: frozenset[str]) -> str:
+        """The text after the unit's label ("12." or "II." or a footnote number)."""
+        return _join([self.shape.rest, *self.lines[1:]], words)
+
+
+@dataclass
+class Segmented:
+    units: list[Unit]
+    words: frozenset[str]  # vocabulary, for rejoining hyphenated line ends
+    wrapped: bool  # the text is hard-wrapped (lines end where the page width did)
+    symbols: list[str] = field(default_factory=list)  # symbols standing alone on a line
+
+
+def segment_text(text: str) -> Segmented:
+    """Clean every line, drop page furniture, and group wrapped lines into units."""
+    raw_lines = text.split("\n")
+    cleaned = [clean_line(line) for line in raw_lines]
+    shapes = [classify_line(line) for line in cleaned]
+    wrapped = _is_wrapped(shapes)
+    short = _SHORT_LINE * _wrap_width(cleaned, shapes) if wrapped else 0.0
+    units: list[Unit] = []
+    symbols: list[str] = []
+    at_break, previous = True, ""
+    for number, (raw, line, shape) in enumerate(zip(raw_lines, cleaned, shapes, strict=True), 1):
+        at_break = at_break or "\f" in raw  # a form feed starts a new page
+        if shape.kind in _BREAKS:
+            if shape.kind is Kind.SYMBOL:
+                symbols.append(line)
+            at_break, previous = True, ""
+            continue
+        if wrapped and not at_break and not shape.is_start and units:
+            units[-1].lines.append(line)
+        else:
+            units.append(Unit(number, shape, [line], at_break, len(previous) < short))
+        at_break, previous = False, line
+    return Segmented(units, vocabulary(cleaned), wrapped, symbols)
+
+
+def _is_wrapped(shapes: list[Shape]) -> bool:
+    """Hard-wrapped text has many plain lines that directly continue the line above."""
+    nonblank = [s for s in shapes if s.kind is Kind.TEXT]
+    continued = sum(
+        1
+        for above, shape in itertools.pairwise(shapes)
+        if above.kind is Kind.TEXT and shape.kind is Kind.TEXT and not shape.is_start
+    )
+    return continued >= 3 and continued >= _WRAPPED_SHARE * len(nonblank)
+
+
+def _wrap_width(lines: list[str], shapes: list[Shape]) -> int:
+    """The column lines wrap at: the 90th percentile of text line lengths."""
+    pairs = zip(lines, shapes, strict=True)
+    lengths = sorted(len(line) for line, shape in pairs if shape.kind is Kind.TEXT)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+
+
+def _join(lines: list[str], words: frozenset[str]) -> str:
+    text = ""
+    for line in lines:
+        text = join_wrapped(text, line, words)
+    return text
