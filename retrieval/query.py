@@ -98,7 +98,7 @@ def parse_query(
     if terms and all(t.isdigit() and len(t) < 3 for t in terms):
         terms = ()  # '" OR 1=1 --' is syntax, not a question about the number 1
     if not terms and citation is None:
-        problems.append(_why_empty(question))
+        problems.append(_why_empty(text))
     return Query(
         text=" ".join(text.split()),
         terms=terms,
@@ -144,4 +144,7 @@ def _why_empty(question: str) -> str:
         return "The question is empty: type some words to search for."
     if not any(c.isalpha() for c in stripped):
         return "The question has no words, only punctuation, symbols or small numbers."
-    return "The question has only very common words (like 'the' or 'what'); add a specific term."
+    return (
+        "The question has only very common words (like 'the' or 'what') or small numbers; "
+        "add a specific term."
+    )

@@ -172,6 +172,7 @@ async def answer_question(
         for key, (_doc, score) in zip(keys, ranked, strict=True)
         if key in paragraphs and _has_phrases(paragraphs[key], query.phrases)
     ]
+    hits = [h for h in hits if h.coverage > 0]  # feedback words alone are no evidence
     total = len(hits) if query.phrases else searcher.index.matching_count(plan.terms, allowed)
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
@@ -297,6 +298,9 @@ def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
                 share = (ALIAS_WEIGHT if is_known else 1.0) / len(name) ** 0.5
                 if len(typed) == 1 and len(name) == 1:
                     share = ALIAS_WEIGHT * _synonym_damping(searcher, typed[0], term)
+                elif len(typed) > 1 and len(name) == 1:  # the acronym of a spelled-out name
+                    worth = sum(importance[t] for t in typed) / _idf(searcher, term)
+                    share = ALIAS_WEIGHT * worth
                 terms.append(term)
                 weights.append(share)
                 origin[term] = anchor or term
