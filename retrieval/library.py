@@ -1,23 +1,47 @@
-"""The async façade the bot and the CLI use: open a database, then ask, cite, ingest, remove.
-
-SKELETON: signatures are the contract between retrieval and bot; bodies are being written.
-"""
+"""The async façade the bot and the CLI use: open a database, then ask, cite, ingest, remove."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Callable
+import difflib
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
-from corpus.model import Paragraph
+from corpus.citation import normalize_symbol
+from corpus.decode import MAX_REPORT_BYTES, decode_text
+from corpus.errors import ParseError, UserError
+from corpus.files import bundled_manifest, bundled_texts
+from corpus.manifest import ManifestEntry
+from corpus.model import Paragraph, Report
+from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
+from retrieval.errors import UnknownParagraph, UnknownReport
+from retrieval.search import Searcher, answer_question, build_segment
+from retrieval.store import Store, StoredReport, StoreError
 
 ProgressFn = Callable[[str], None]
+
+BUNDLED_STATE_KEY = "bundled_corpus_loaded"  # set once, so removing every report stays removed
 
 
 class Library:
     """Holds one database connection and the in-memory index; every method is safe on the loop."""
+
+    def __init__(self, path: Path, writer: Store | None, reader: Store) -> None:
+        self.path = path
+        self._writer = writer  # None when read-only
+        self._reader = reader  # a second connection: readers never see a write in progress
+        self._searcher: Searcher | None = None
+        self._reports: dict[str, StoredReport] = {}
+        self._manifest: tuple[ManifestEntry, ...] = ()  # matched by symbol or by file name
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -29,10 +53,32 @@ class Library:
         progress: ProgressFn | None = None,
     ) -> Library:
         """Open (creating and migrating) the database; build it from the bundled corpus if new."""
-        raise NotImplementedError
+        path = Path(db_path)
+        if read_only:
+            library = cls(path, None, await Store.open(path, read_only=True))
+        else:
+            writer = await Store.open(path)
+            try:
+                reader = await Store.open(path)
+            except BaseException:
+                await writer.close()
+                raise
+            library = cls(path, writer, reader)
+        try:
+            manifest = await asyncio.to_thread(bundled_manifest)
+            library._manifest = tuple(manifest)
+            if bootstrap and library._writer is not None:
+                await library._bootstrap(progress or _silent)
+            await library._load()
+        except BaseException:
+            await library.close()
+            raise
+        return library
 
     async def close(self) -> None:
-        raise NotImplementedError
+        for store in (self._reader, self._writer):
+            if store is not None:
+                await store.close()
 
     async def __aenter__(self) -> Library:
         return self
@@ -45,21 +91,52 @@ class Library:
     ) -> None:
         await self.close()
 
+    # ---- reading ----------------------------------------------------------------------------
+
     async def reports(self) -> list[ReportSummary]:
         """Every report, in symbol order (year, then number)."""
-        raise NotImplementedError
+        return [
+            ReportSummary(stored.meta, stored.paragraph_count, stored.footnote_count)
+            for stored in sorted(self._reports.values(), key=lambda s: symbol_order(s.meta.symbol))
+        ]
 
     async def resolve_report(self, typed: str) -> str:
         """Canonical symbol for a loosely typed one ("s/2018/80"); else UnknownReport."""
-        raise NotImplementedError
+        known = sorted(self._reports, key=symbol_order)
+        wanted = _normalized(typed)
+        for symbol in known:
+            if _normalized(symbol).casefold() == wanted.casefold():
+                return symbol
+        if not known:
+            raise UnknownReport(f"no report {wanted}: the library is empty (add one with ingest)")
+        closest = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {closest[0]}?" if closest else ""
+        raise UnknownReport(f"no report {wanted} (known: {', '.join(known)}{hint})")
 
     async def cite(self, report: str, first: int, last: int | None = None) -> list[Paragraph]:
         """Paragraphs first..last (inclusive) of a report; UnknownReport / UnknownParagraph."""
-        raise NotImplementedError
+        symbol = await self.resolve_report(report)
+        last = first if last is None else last
+        if last < first:
+            raise UserError(f"paragraph range {first}-{last} runs backwards; try {last}-{first}")
+        found = await self._reader.paragraphs(symbol, first, last)
+        if len(found) == last - first + 1:
+            return found
+        present = {p.number for p in found}
+        missing = next(n for n in range(first, last + 1) if n not in present)
+        numbers = await self._reader.paragraph_numbers(symbol)
+        raise UnknownParagraph(
+            f"no paragraph {missing} in {symbol}: {symbol} has paragraphs {number_ranges(numbers)}"
+        )
 
     async def export(self, report: str | None = None) -> list[Paragraph]:
         """Every paragraph (of one report, or all) in citation order."""
-        raise NotImplementedError
+        if report is not None:
+            return await self._reader.paragraphs(await self.resolve_report(report))
+        paragraphs: list[Paragraph] = []
+        for symbol in sorted(self._reports, key=symbol_order):
+            paragraphs.extend(await self._reader.paragraphs(symbol))
+        return paragraphs
 
     async def ask(
         self,
@@ -70,7 +147,18 @@ class Library:
         year: int | None = None,
     ) -> Answer:
         """Rank paragraphs for a question; never raises for odd input, explains empty answers."""
-        raise NotImplementedError
+        symbol = await self.resolve_report(report) if report else None
+        assert self._searcher is not None, "Library.open loads the index"
+        return await answer_question(
+            self._searcher,
+            self._reader.fetch_paragraphs,
+            question,
+            k=k,
+            report=symbol,
+            year=year,
+        )
+
+    # ---- writing ----------------------------------------------------------------------------
 
     async def ingest(
         self,
@@ -83,8 +171,183 @@ class Library:
         allow_irregular: bool = False,
     ) -> IngestResult:
         """Parse off the loop and store atomically with its index; identical text is a no-op."""
-        raise NotImplementedError
+        writer = self._writable()
+        if len(data) > MAX_REPORT_BYTES:
+            raise ParseError(
+                f"the file is {len(data):,} bytes; the limit is {MAX_REPORT_BYTES:,}", source=source
+            )
+        text = await asyncio.to_thread(decode_text, data, source=source)
+        flags = MetaFlags(symbol, date, title) if (symbol or date or title) else None
+        report = await asyncio.to_thread(
+            parse_report,
+            text,
+            source=source,
+            manifest=self._manifest,
+            flags=flags,
+            allow_irregular=allow_irregular,
+        )
+        if not report.paragraphs:
+            raise ParseError("no numbered paragraphs found", source=source)
+        digest = content_hash(text, flags, allow_irregular=allow_irregular)
+        async with self._write_lock:
+            previous = await writer.content_hash(report.symbol)
+            if previous == digest:
+                return _result(report, "unchanged")
+            segment = await asyncio.to_thread(build_segment, report)
+            async with writer.transaction():
+                await _put(writer, report, source=source, digest=digest, segment=segment)
+                searcher = await self._rebuild_in(writer)
+            await self._install(searcher)
+        return _result(report, "added" if previous is None else "replaced")
 
     async def remove(self, report: str) -> ReportSummary:
         """Delete a report and its index segment in one transaction; returns what was removed."""
-        raise NotImplementedError
+        writer = self._writable()
+        symbol = await self.resolve_report(report)
+        async with self._write_lock:
+            stored = self._reports[symbol]
+            async with writer.transaction():
+                await writer.delete_report(symbol)
+                searcher = await self._rebuild_in(writer)
+            await self._install(searcher)
+        return ReportSummary(stored.meta, stored.paragraph_count, stored.footnote_count)
+
+    def _writable(self) -> Store:
+        if self._writer is None:
+            raise StoreError(f"{self.path} is open read-only; nothing can be changed")
+        return self._writer
+
+    async def _rebuild_in(self, writer: Store) -> Searcher:
+        """Rebuild the global index from every segment as this transaction sees them; store it.
+
+        Runs inside the write transaction, so a concurrent writer in another process cannot slip
+        a report in between reading the segments and writing the index built from them.
+        """
+        segments = await writer.segments()
+        metas = {stored.meta.symbol: stored.meta for stored in await writer.reports()}
+        searcher = await asyncio.to_thread(Searcher.rebuild, segments, metas)
+        await writer.put_blobs(await asyncio.to_thread(searcher.to_blobs))
+        return searcher
+
+    async def _install(self, searcher: Searcher) -> None:
+        """Swap in a committed index and the report list that goes with it."""
+        self._reports = {stored.meta.symbol: stored for stored in await self._reader.reports()}
+        self._searcher = searcher
+
+    async def _load(self) -> None:
+        """Load the stored index; rebuild it from the segments if it is missing or unreadable."""
+        stored = await self._reader.reports()
+        metas = {s.meta.symbol: s.meta for s in stored}
+        blobs = await self._reader.blobs()
+        searcher: Searcher | None = None
+        if blobs:
+            try:
+                searcher = await asyncio.to_thread(Searcher.from_blobs, blobs, metas)
+            except ValueError:  # written by another version of the index; the segments remain
+                searcher = None
+        if searcher is None:
+            segments = await self._reader.segments()
+            searcher = await asyncio.to_thread(Searcher.rebuild, segments, metas)
+        self._reports = {s.meta.symbol: s for s in stored}
+        self._searcher = searcher
+
+    async def _bootstrap(self, progress: ProgressFn) -> None:
+        """Load the bundled reports in one transaction, once per database."""
+        writer = self._writable()
+        if await writer.get_state(BUNDLED_STATE_KEY) is not None or await writer.reports():
+            return
+        started = time.perf_counter()
+        bundled: list[tuple[ManifestEntry, bytes]] = await asyncio.to_thread(bundled_texts)
+        reports: list[tuple[Report, str, str, bytes]] = []
+        for entry, data in bundled:
+            text = await asyncio.to_thread(decode_text, data, source=entry.file)
+            report = await asyncio.to_thread(
+                parse_report, text, source=entry.file, manifest=self._manifest
+            )
+            segment = await asyncio.to_thread(build_segment, report)
+            reports.append((report, entry.file, content_hash(text, None), segment))
+            progress(
+                f"building {self.path.name} from the bundled corpus: "
+                f"{report.symbol} ({len(report.paragraphs)} paragraphs)"
+            )
+        async with self._write_lock, writer.transaction():
+            for report, source, digest, segment in reports:
+                await _put(writer, report, source=source, digest=digest, segment=segment)
+            await self._rebuild_in(writer)
+            await writer.set_state(BUNDLED_STATE_KEY, dt.datetime.now(dt.UTC).isoformat())
+        total = sum(len(report.paragraphs) for report, *_ in reports)
+        elapsed_s = time.perf_counter() - started
+        elapsed = f"{elapsed_s:.1f} s"
+        progress(f"built {self.path.name}: {len(reports)} reports, {total} paragraphs in {elapsed}")
+
+
+async def _put(writer: Store, report: Report, *, source: str, digest: str, segment: bytes) -> None:
+    await writer.put_report(
+        report.meta,
+        report.paragraphs,
+        headings=report.headings,
+        footnotes=report.footnotes,
+        source=source,
+        content_hash=digest,
+        segment=segment,
+    )
+
+
+def _result(report: Report, status: Literal["added", "replaced", "unchanged"]) -> IngestResult:
+    footnotes = {f.number for f in report.footnotes}
+    footnotes.update(f.number for p in report.paragraphs for f in p.footnotes)
+    return IngestResult(
+        symbol=report.symbol,
+        status=status,
+        paragraph_count=len(report.paragraphs),
+        footnote_count=len(footnotes),
+        warnings=report.warnings,
+    )
+
+
+def content_hash(text: str, flags: MetaFlags | None, *, allow_irregular: bool = False) -> str:
+    """Fingerprint of everything that decides what ingest stores: the text and the options."""
+    options = {
+        "symbol": flags.symbol if flags else None,
+        "date": str(flags.date) if flags and flags.date else None,
+        "title": flags.title if flags else None,
+        "allow_irregular": allow_irregular,
+    }
+    payload = json.dumps(options, sort_keys=True) + "\n" + text
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def symbol_order(symbol: str) -> tuple[int, int, str]:
+    """Sort key for symbols: year, then number ("S/2016/501" before "S/2018/80")."""
+    numbers = [int(part) for part in re.findall(r"\d+", symbol)]
+    years = [n for n in numbers if 1945 <= n <= 2999]
+    year = years[0] if years else 0
+    number = numbers[-1] if numbers and numbers[-1] != year else 0
+    return (year, number, symbol)
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """Compact ranges for a message: [1, 2, 3, 5] -> "1-3, 5"."""
+    if not numbers:
+        return "none"
+    parts: list[str] = []
+    start = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    return ", ".join(parts)
+
+
+def _normalized(typed: str) -> str:
+    try:
+        return normalize_symbol(typed)
+    except (UserError, ValueError):
+        return " ".join(typed.split())
+
+
+def _silent(_: str) -> None:
+    """Progress sink when the caller wants none."""

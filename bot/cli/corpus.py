@@ -1,9 +1,215 @@
-"""SKELETON: subcommands of this family are being written."""
+"""`reportbot ingest | reports | export | cite`: the corpus from the terminal, no token needed."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+from corpus.citation import parse_paragraph_range
+from corpus.decode import MAX_REPORT_BYTES
+from corpus.errors import ParseError, UserError
+from corpus.model import Paragraph
+from retrieval.library import Library
+from retrieval.store import SchemaNeedsUpgrade
+
+Subparsers = argparse._SubParsersAction  # argparse has no public name for it
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this family's subcommands to the parser."""
+def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
+    """Add ingest, reports, export and cite to the parser."""
+    ingest = subparsers.add_parser(
+        "ingest",
+        help="add or replace reports from text files",
+        description="Add reports from plain-text files (or a JSON Lines export). Each file is "
+        "stored in its own transaction: a file that fails changes nothing.",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--symbol", help="document symbol, e.g. S/2018/80 (one PATH only)")
+    ingest.add_argument("--date", type=_iso_date, help="report date, YYYY-MM-DD (one PATH only)")
+    ingest.add_argument("--title", help="report title (one PATH only)")
+    ingest.add_argument(
+        "--allow-irregular",
+        action="store_true",
+        help="accept gaps in paragraph numbering (warns instead of refusing); "
+        "repeated numbers are always refused",
+    )
+    ingest.set_defaults(handler=run_ingest)
+
+    reports = subparsers.add_parser("reports", help="list the reports in the database")
+    reports.add_argument("--json", action="store_true", help="print a JSON array")
+    reports.set_defaults(handler=run_reports)
+
+    export = subparsers.add_parser(
+        "export", help="print paragraphs as JSON Lines (one object per paragraph)"
+    )
+    export.add_argument("--report", metavar="SYMBOL", help="only this report")
+    export.set_defaults(handler=run_export)
+
+    cite = subparsers.add_parser("cite", help="print a paragraph (or a range) in full")
+    cite.add_argument("report", metavar="REPORT", help='report symbol, e.g. "S/2018/80"')
+    cite.add_argument("paragraph", metavar="PARAGRAPH", help='a number ("13") or range ("12-14")')
+    cite.add_argument("--json", action="store_true", help="print the export object(s)")
+    cite.set_defaults(handler=run_cite)
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest each file in turn; stop at the first failure, which leaves that file unstored."""
+    if len(args.paths) > 1 and (args.symbol or args.date or args.title):
+        raise UserError("--symbol, --date and --title describe one report; give one PATH")
+    return asyncio.run(_ingest(args, settings))
+
+
+async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    async with await _open(settings) as library:
+        for path in args.paths:
+            data = await asyncio.to_thread(_read_report_file, path)
+            result = await library.ingest(
+                data,
+                source=path.name,
+                symbol=args.symbol,
+                date=args.date,
+                title=args.title,
+                allow_irregular=args.allow_irregular,
+            )
+            print(
+                f"{result.symbol}: {result.status}, {result.paragraph_count} paragraphs, "
+                f"{result.footnote_count} footnotes (from {path})"
+            )
+            for warning in result.warnings:
+                print(f"  warning: {warning}")
+    return 0
+
+
+def run_reports(args: argparse.Namespace, settings: Settings) -> int:
+    """List reports, oldest first."""
+    return asyncio.run(_reports(args, settings))
+
+
+async def _reports(args: argparse.Namespace, settings: Settings) -> int:
+    async with await _open_for_reading(settings) as library:
+        summaries = await library.reports()
+    if args.json:
+        rows = [
+            {
+                "symbol": s.meta.symbol,
+                "date": s.meta.date.isoformat() if s.meta.date else None,
+                "title": s.meta.title,
+                "ordinal": s.meta.ordinal,
+                "language": s.meta.language,
+                "paragraphs": s.paragraph_count,
+                "footnotes": s.footnote_count,
+            }
+            for s in summaries
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not summaries:
+        print(f"no reports in {settings.db_path}; add one with: reportbot ingest FILE")
+    for s in summaries:
+        date = s.meta.date.isoformat() if s.meta.date else "(no date)"
+        print(
+            f"{s.meta.symbol:<14} {date:<10} {s.paragraph_count:>4} paragraphs "
+            f"{s.footnote_count:>4} footnotes  {s.meta.title}"
+        )
+    return 0
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Print JSON Lines that `ingest` accepts back."""
+    return asyncio.run(_export(args, settings))
+
+
+async def _export(args: argparse.Namespace, settings: Settings) -> int:
+    async with await _open_for_reading(settings) as library:
+        paragraphs = await library.export(args.report)
+    try:
+        for paragraph in paragraphs:
+            sys.stdout.write(json.dumps(export_object(paragraph), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Point stdout at devnull so the
+        # interpreter's final flush does not raise again (Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def run_cite(args: argparse.Namespace, settings: Settings) -> int:
+    """Print paragraphs in full with where they sit and what they cite."""
+    first, last = parse_paragraph_range(args.paragraph)  # UserError says what is wrong
+    return asyncio.run(_cite(args.report, first, last, as_json=args.json, settings=settings))
+
+
+async def _cite(report: str, first: int, last: int, *, as_json: bool, settings: Settings) -> int:
+    async with await _open_for_reading(settings) as library:
+        paragraphs = await library.cite(report, first, last)
+    if as_json:
+        objects = [export_object(p) for p in paragraphs]
+        value: object = objects[0] if first == last else objects
+        print(json.dumps(value, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(render_paragraph(p) for p in paragraphs))
+    return 0
+
+
+def export_object(paragraph: Paragraph) -> dict[str, object]:
+    """The JSON shape of one paragraph, shared by export and cite --json."""
+    return {
+        "report": paragraph.report,
+        "number": paragraph.number,
+        "text": paragraph.text,
+        "section": list(paragraph.section),
+        "footnotes": [{"number": f.number, "text": f.text} for f in paragraph.footnotes],
+    }
+
+
+def render_paragraph(paragraph: Paragraph) -> str:
+    """Plain text for a terminal: heading path, the paragraph, its footnotes, the citation."""
+    lines = [" > ".join(paragraph.section)] if paragraph.section else []
+    lines.append(f"{paragraph.number}. {paragraph.text}")
+    lines.extend(f"  [{f.number}] {f.text}" for f in paragraph.footnotes)
+    lines.append(f"— {paragraph.citation}")
+    return "\n".join(lines)
+
+
+async def _open(settings: Settings) -> Library:
+    return await Library.open(settings.db_path, read_only=settings.read_only, progress=_to_stderr)
+
+
+async def _open_for_reading(settings: Settings) -> Library:
+    """Read commands never write to an existing database, so they work on read-only mounts."""
+    if not await asyncio.to_thread(settings.db_path.is_file):
+        return await _open(settings)
+    try:
+        return await Library.open(settings.db_path, read_only=True)
+    except SchemaNeedsUpgrade:
+        return await _open(settings)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _read_report_file(path: Path) -> bytes:
+    """Read a file, refusing huge ones before reading them into memory."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise ParseError(
+                f"the file is {size:,} bytes; the limit is {MAX_REPORT_BYTES:,}", source=str(path)
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2018-01-31") from None
