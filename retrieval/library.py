@@ -19,7 +19,7 @@ from corpus.decode import MAX_REPORT_BYTES, decode_text
 from corpus.errors import ParseError, UserError
 from corpus.files import bundled_manifest, bundled_texts
 from corpus.manifest import ManifestEntry
-from corpus.model import Paragraph, Report
+from corpus.model import Paragraph, Report, ReportMeta
 from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
 from retrieval.errors import UnknownParagraph, UnknownReport
@@ -69,7 +69,7 @@ class Library:
             library._manifest = tuple(manifest)
             if bootstrap and library._writer is not None:
                 await library._bootstrap(progress or _silent)
-            await library._load()
+            await library._load(progress or _silent)
         except BaseException:
             await library.close()
             raise
@@ -225,6 +225,7 @@ class Library:
         """
         segments = await writer.segments()
         metas = {stored.meta.symbol: stored.meta for stored in await writer.reports()}
+        _check_segments(segments, metas)
         searcher = await asyncio.to_thread(Searcher.rebuild, segments, metas)
         await writer.put_blobs(await asyncio.to_thread(searcher.to_blobs))
         return searcher
@@ -234,22 +235,55 @@ class Library:
         self._reports = {stored.meta.symbol: stored for stored in await self._reader.reports()}
         self._searcher = searcher
 
-    async def _load(self) -> None:
-        """Load the stored index; rebuild it from the segments if it is missing or unreadable."""
+    async def _load(self, progress: ProgressFn) -> None:
+        """Load the stored index; if it is missing or of another version, rebuild it."""
         stored = await self._reader.reports()
         metas = {s.meta.symbol: s.meta for s in stored}
-        blobs = await self._reader.blobs()
-        searcher: Searcher | None = None
-        if blobs:
-            try:
-                searcher = await asyncio.to_thread(Searcher.from_blobs, blobs, metas)
-            except ValueError:  # written by another version of the index; the segments remain
-                searcher = None
+        searcher = await self._searcher_from_blobs(metas)
         if searcher is None:
-            segments = await self._reader.segments()
-            searcher = await asyncio.to_thread(Searcher.rebuild, segments, metas)
+            try:
+                searcher = await self._rebuild_from_segments(metas)
+            except ValueError:  # segments of another version: the paragraphs are the truth
+                progress(f"re-indexing {self.path.name} from its stored paragraphs")
+                searcher = await self._reindex(metas)
         self._reports = {s.meta.symbol: s for s in stored}
         self._searcher = searcher
+
+    async def _searcher_from_blobs(self, metas: dict[str, ReportMeta]) -> Searcher | None:
+        blobs = await self._reader.blobs()
+        if not blobs:
+            return None
+        try:
+            return await asyncio.to_thread(Searcher.from_blobs, blobs, metas)
+        except (ValueError, KeyError):  # written by another version of the index
+            return None
+
+    async def _rebuild_from_segments(self, metas: dict[str, ReportMeta]) -> Searcher:
+        """Merge the stored segments again; save the result when writable."""
+        if self._writer is None:
+            segments = await self._reader.segments()
+            _check_segments(segments, metas)
+            return await asyncio.to_thread(Searcher.rebuild, segments, metas)
+        async with self._write_lock, self._writer.transaction():
+            return await self._rebuild_in(self._writer)
+
+    async def _reindex(self, metas: dict[str, ReportMeta]) -> Searcher:
+        """Build every segment again from stored paragraphs; save them when writable."""
+        segments: dict[str, bytes] = {}
+        for symbol, meta in metas.items():
+            report = Report(
+                meta,
+                tuple(await self._reader.paragraphs(symbol)),
+                tuple(await self._reader.headings(symbol)),
+                tuple(await self._reader.footnotes(symbol)),
+            )
+            segments[symbol] = await asyncio.to_thread(build_segment, report)
+        if self._writer is None:
+            return await asyncio.to_thread(Searcher.rebuild, segments, metas)
+        async with self._write_lock, self._writer.transaction():
+            for symbol, segment in segments.items():
+                await self._writer.put_segment(symbol, segment)
+            return await self._rebuild_in(self._writer)
 
     async def _bootstrap(self, progress: ProgressFn) -> None:
         """Load the bundled reports in one transaction, once per database."""
@@ -291,6 +325,11 @@ async def _put(writer: Store, report: Report, *, source: str, digest: str, segme
         content_hash=digest,
         segment=segment,
     )
+
+
+def _check_segments(segments: dict[str, bytes], metas: dict[str, ReportMeta]) -> None:
+    if missing := sorted(set(metas) - set(segments)):
+        raise ValueError(f"no index segment for {', '.join(missing)}")
 
 
 def _result(report: Report, status: Literal["added", "replaced", "unchanged"]) -> IngestResult:

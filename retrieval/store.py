@@ -265,6 +265,16 @@ class Store:
         async with self._errors():
             await self._db.execute("DELETE FROM report WHERE symbol = ?", (symbol,))
 
+    async def put_segment(self, symbol: str, segment: bytes) -> None:
+        """Replace one report's index segment (after an index format change)."""
+        self._require_transaction()
+        async with self._errors():
+            await self._db.execute(
+                "INSERT INTO index_segment (report, data) VALUES (?, ?)"
+                " ON CONFLICT (report) DO UPDATE SET data = excluded.data",
+                (symbol, segment),
+            )
+
     async def put_blobs(self, blobs: Mapping[str, bytes]) -> None:
         """Replace the whole global index with `blobs`."""
         self._require_transaction()

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -276,3 +277,50 @@ def test_export_then_ingest_round_trips_with_small_edits(
         path = Path(folder) / "copy.sqlite3"
         shutil.copyfile(bundled_db_template, path)
         asyncio.run(round_trip(path))
+
+
+def spoil_index(path: Path, *, segments: bool) -> None:
+    """Make the stored index unreadable, as an index format change in an upgrade would."""
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE index_blob SET data = x'00'")
+        if segments:
+            db.execute("UPDATE index_segment SET data = x'00'")
+    db.close()
+
+
+async def ask_cites(library: Library) -> list[str]:
+    answer = await library.ask("revenues from oil and gas fields", report="S/2018/80")
+    return [hit.citation for hit in answer.hits]
+
+
+@pytest.mark.parametrize("segments", [False, True], ids=["blobs", "blobs and segments"])
+async def test_an_unreadable_index_is_rebuilt_and_saved(
+    library_factory, bundled_db: Path, segments: bool
+) -> None:
+    library = await library_factory(bundled_db)
+    expected = await ask_cites(library)
+    await library.close()
+    assert expected
+    await asyncio.to_thread(spoil_index, bundled_db, segments=segments)
+    lines: list[str] = []
+    repaired = await library_factory(bundled_db, progress=lines.append)
+    assert await ask_cites(repaired) == expected
+    assert any("re-indexing" in line for line in lines) == segments
+    await repaired.close()
+    lines.clear()
+    again = await library_factory(bundled_db, progress=lines.append)
+    assert await ask_cites(again) == expected
+    assert lines == []
+    with sqlite3.connect(bundled_db) as db:
+        assert b"\x00" not in {data for (data,) in db.execute("SELECT data FROM index_blob")}
+    db.close()
+
+
+async def test_a_read_only_library_rebuilds_in_memory_only(
+    library_factory, bundled_db: Path
+) -> None:
+    await asyncio.to_thread(spoil_index, bundled_db, segments=True)
+    before = await asyncio.to_thread(bundled_db.read_bytes)
+    library = await library_factory(bundled_db, read_only=True)
+    assert await ask_cites(library)
+    assert await asyncio.to_thread(bundled_db.read_bytes) == before

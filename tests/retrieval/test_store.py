@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import retrieval.store as store_module
 from corpus.model import Footnote, Heading, Paragraph, Report, ReportMeta
 from retrieval.store import SCHEMA_VERSION, Store, StoreError
 
@@ -272,3 +273,29 @@ async def test_any_text_round_trips_exactly(
         assert await store.paragraphs(report.symbol) == list(paragraphs)
     finally:
         await store.close()
+
+
+async def test_migrations_run_in_order_and_a_failing_one_changes_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "m.sqlite3"
+    store = await Store.open(path)
+    await put(store, make_report())
+    await store.close()
+    broken = "CREATE TABLE extra (x INTEGER); INSERT INTO nowhere VALUES (1);"
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, broken))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="no such table: nowhere"):
+        await Store.open(path)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'extra'").fetchall()
+    raw.close()
+    fixed = "CREATE TABLE extra (x INTEGER); INSERT INTO extra VALUES (1);"
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS[:-1], fixed))
+    upgraded = await Store.open(path)
+    try:
+        assert await upgraded.schema_version() == SCHEMA_VERSION + 1
+        assert [p.number for p in await upgraded.paragraphs("S/2099/1")] == [1, 2]
+    finally:
+        await upgraded.close()
