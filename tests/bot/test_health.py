@@ -21,11 +21,11 @@ from bot.health import (
     write_heartbeat,
 )
 from bot.settings import Settings
+from retrieval.library import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = 1_800_000_000.0
 GOOD = Heartbeat(time=NOW - 5, connected=True, ready=True, latency_ms=41.5, pid=7)
-LIBRARY_WRITTEN = "SKELETON" not in (ROOT / "retrieval" / "library.py").read_text(encoding="utf-8")
 
 
 def _with(**changes: object) -> Heartbeat:
@@ -113,10 +113,6 @@ def test_health_command_exits_1_with_one_line(tmp_path: Path) -> None:
 @pytest.fixture
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database built from the bundled corpus by the real library."""
-    if not LIBRARY_WRITTEN:  # TEMPORARY: remove once retrieval/library.py lands
-        pytest.skip("the library is not written yet")
-    from retrieval.library import Library
-
     path = tmp_path_factory.mktemp("db") / "reportbot.sqlite3"
 
     async def build() -> None:
@@ -147,8 +143,6 @@ def test_a_heartbeat_file_decides_when_present(
 
 
 def test_a_corrupt_database_is_unhealthy(tmp_path: Path) -> None:
-    if not LIBRARY_WRITTEN:
-        pytest.skip("the library is not written yet")
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
     reason = asyncio.run(check_health(Settings(db_path=bad, heartbeat_path=tmp_path / "h"), NOW))

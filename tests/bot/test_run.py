@@ -81,8 +81,7 @@ def _real_factory_available() -> bool:
         import bot.client  # noqa: F401
     except ImportError:
         return False
-    # TEMPORARY while the library is being written; remove once retrieval/library.py lands.
-    return "SKELETON" not in (ROOT / "retrieval" / "library.py").read_text(encoding="utf-8")
+    return True
 
 
 FACTORIES = [

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.cli import build_parser
@@ -140,8 +140,9 @@ def test_both_token_sources_at_once_is_an_error(tmp_path: Path) -> None:
         Settings.from_env({"DISCORD_TOKEN": TOKEN, "DISCORD_TOKEN_FILE": str(secret)})
 
 
-@given(st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=8))
+@given(st.from_regex(r"[A-Za-z0-9_.\-]{20,90}", fullmatch=True))
 def test_the_token_never_shows_in_repr_str_or_format(token: str) -> None:
+    assume(token not in repr(Settings(token=Secret("x"))))  # a token can't hide in the rest
     settings = Settings.from_env({"DISCORD_TOKEN": token})
     for shown in (
         repr(settings),
