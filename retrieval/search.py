@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -54,6 +55,16 @@ def paragraph_terms(paragraph: Paragraph) -> list[str]:
     return terms
 
 
+@lru_cache(maxsize=4096)
+def _term_counts(paragraph: Paragraph) -> Counter[str]:
+    """A paragraph's indexed terms, counted; cached because answers revisit the same ones."""
+    return Counter(paragraph_terms(paragraph))
+
+
+def _term_set(paragraph: Paragraph) -> Mapping[str, int]:
+    return _term_counts(paragraph)
+
+
 def build_segment(report: Report) -> bytes:
     """Index one report: every paragraph's terms, plus the aliases its text defines."""
     texts = [p.text for p in report.paragraphs]
@@ -83,9 +94,11 @@ class Searcher:
     learned: tuple[AliasGroup, ...]
     reports: Mapping[str, ReportMeta]
     aliases: AliasTable = field(init=False, repr=False)
+    idf_cache: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aliases", AliasTable([*curated_aliases(), *self.learned]))
+        object.__setattr__(self, "idf_cache", {})
 
     @classmethod
     def empty(cls) -> Searcher:
@@ -151,51 +164,85 @@ async def answer_question(
         return done(cited, len(cited), problem or query.problem)
     plan = _plan(searcher, query, question)
     n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
-    ranked = await asyncio.to_thread(
-        searcher.index.top_k, plan.terms, n, weights=plan.weights, allowed=allowed
-    )
-    keys = [searcher.index.keys[doc] for doc, _ in ranked]
-    paragraphs = {(p.report, p.number): p for p in await fetch(keys)} if keys else {}
+    # Scoring and excerpting are CPU work: they run in a thread so the bot's loop stays free.
+    ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
+    paragraphs = await _fetch_more(fetch, {}, ranked)
     if ranked:  # second round: the question plus what its best paragraphs are about
-        top = [paragraphs[key] for key in keys[:FEEDBACK_DOCS] if key in paragraphs]
-        plan = _with_feedback(searcher, plan, top)
-        ranked = await asyncio.to_thread(
-            searcher.index.top_k, plan.terms, n, weights=plan.weights, allowed=allowed
-        )
-        keys = [searcher.index.keys[doc] for doc, _ in ranked]
-        missing = [key for key in keys if key not in paragraphs]
-        paragraphs.update(
-            {(p.report, p.number): p for p in await fetch(missing)} if missing else {}
-        )
-    hits = [
-        _hit(paragraphs[key], score, plan, query, searcher)
-        for key, (_doc, score) in zip(keys, ranked, strict=True)
-        if key in paragraphs and _has_phrases(paragraphs[key], query.phrases)
-    ]
-    hits = [h for h in hits if h.coverage > 0]  # feedback words alone are no evidence
-    total = len(hits) if query.phrases else searcher.index.matching_count(plan.terms, allowed)
+        top = [paragraphs[key] for key, _ in ranked[:FEEDBACK_DOCS] if key in paragraphs]
+        plan = await asyncio.to_thread(_with_feedback, searcher, plan, top)
+        ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
+        paragraphs = await _fetch_more(fetch, paragraphs, ranked)
+    hits, total = await asyncio.to_thread(
+        _hits, searcher, plan, query, ranked, paragraphs, k, allowed
+    )
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
     seen = {(h.paragraph.report, h.paragraph.number) for h in cited}
-    top = max((h.score for h in hits), default=0.0) + 1.0
-    cited = [_replace_score(h, top) for h in cited]
+    top_score = max((h.score for h in hits), default=0.0) + 1.0
+    cited = [_replace_score(h, top_score) for h in cited]
     hits = cited + [h for h in hits if (h.paragraph.report, h.paragraph.number) not in seen]
-    return done(hits[:k] if not cited else hits[: max(k, len(cited))], total, problem)
+    return done(hits[: max(k, len(cited))], total, problem)
+
+
+def _top(
+    searcher: Searcher, plan: _Plan, n: int, allowed: np.ndarray | None
+) -> list[tuple[tuple[str, int], float]]:
+    ranked = searcher.index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed)
+    return [(searcher.index.keys[doc], score) for doc, score in ranked]
+
+
+async def _fetch_more(
+    fetch: Fetch,
+    have: dict[tuple[str, int], Paragraph],
+    ranked: Sequence[tuple[tuple[str, int], float]],
+) -> dict[tuple[str, int], Paragraph]:
+    missing = [key for key, _ in ranked if key not in have]
+    found = await fetch(missing) if missing else []
+    return {**have, **{(p.report, p.number): p for p in found}}
+
+
+def _hits(
+    searcher: Searcher,
+    plan: _Plan,
+    query: Query,
+    ranked: Sequence[tuple[tuple[str, int], float]],
+    paragraphs: Mapping[tuple[str, int], Paragraph],
+    k: int,
+    allowed: np.ndarray | None,
+) -> tuple[list[Hit], int]:
+    """The best k candidates that match a typed word (feedback words alone are no evidence)
+    and every quoted phrase, with excerpts; and how many paragraphs match at all."""
+    hits: list[Hit] = []
+    phrase_matches = 0
+    for key, score in ranked:
+        paragraph = paragraphs.get(key)
+        if paragraph is None or not _has_phrases(paragraph, query.phrases):
+            continue
+        phrase_matches += 1
+        if len(hits) < k:
+            hit = _hit(paragraph, score, plan, query, searcher)
+            if hit.coverage > 0:
+                hits.append(hit)
+    if query.phrases:
+        return hits, phrase_matches
+    return hits, searcher.index.matching_count(list(plan.importance), allowed)
 
 
 def _with_feedback(searcher: Searcher, plan: _Plan, top: Sequence[Paragraph]) -> _Plan:
     """Pseudo-relevance feedback: add the words the best paragraphs share, at low weight."""
     mass: Counter[str] = Counter()
     for p in top:
-        terms = paragraph_terms(p)
-        for t, c in Counter(terms).items():
-            mass[t] += c / len(terms) * _idf(searcher, t)
+        counts = _term_counts(p)
+        length = sum(counts.values())
+        for t, c in counts.items():
+            mass[t] += c / length * _idf(searcher, t)
     known = set(plan.terms)
-    extra = [
-        (t, m)
-        for t, m in mass.most_common()
-        if t not in known and searcher.index.term_doc_frequency(t) > 1
-    ][:FEEDBACK_TERMS]
+    extra: list[tuple[str, float]] = []
+    for t, m in mass.most_common():
+        if len(extra) == FEEDBACK_TERMS:
+            break
+        if t not in known and searcher.index.term_doc_frequency(t) > 1:
+            extra.append((t, m))
     if not extra:
         return plan
     top_mass = extra[0][1]
@@ -275,9 +322,14 @@ def _date(searcher: Searcher, paragraph: Paragraph) -> object:
 
 def _idf(searcher: Searcher, term: str) -> float:
     """BM25Okapi's idf for a term; an unknown term gets the idf of a term in no doc."""
-    n = len(searcher.index)
-    df = searcher.index.term_doc_frequency(term)
-    return max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
+    cached = searcher.idf_cache.get(term)
+    if cached is None:
+        n = len(searcher.index)
+        df = searcher.index.term_doc_frequency(term)
+        cached = max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
+        if len(searcher.idf_cache) < 100_000:  # bounded: questions can hold any word
+            searcher.idf_cache[term] = cached
+    return cached
 
 
 def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
@@ -341,12 +393,14 @@ def _damp_typed(
 
 def _hit(paragraph: Paragraph, score: float, plan: _Plan, query: Query, searcher: Searcher) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
-    present = set(paragraph_terms(paragraph))
+    present = _term_set(paragraph)
     matched_terms = {t for t in plan.importance if t in present}
     matched_terms |= {plan.origin[t] for t in plan.origin if t in present}
     total = sum(plan.importance.values()) or 1.0
     coverage = sum(plan.importance.get(t, 0.0) for t in matched_terms) / total
-    weights = {t: _idf(searcher, t) * w for t, w in zip(plan.terms, plan.weights, strict=True)}
+    weights: dict[str, float] = {}
+    for t, w in zip(plan.terms, plan.weights, strict=True):
+        weights[t] = weights.get(t, 0.0) + _idf(searcher, t) * w
     excerpt = best_excerpt(paragraph, weights, phrases=query.phrases)
     matched = tuple(_surface(query.text, t) for t in query.terms if t in matched_terms)
     return Hit(

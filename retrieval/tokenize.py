@@ -220,22 +220,27 @@ def _iter_terms(text: str) -> Iterator[Term]:
 
 
 def _word_terms(raw: str, start: int) -> Iterator[Term]:
+    for term, lo, hi in _word_pieces(raw):
+        yield Term(term, start + lo, start + hi)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_pieces(raw: str) -> tuple[tuple[str, int, int], ...]:
+    """Terms of one word with offsets relative to it; words repeat, so this is cached."""
     word = normalize_word(raw)
-    if len(word) != len(raw):  # NFKC changed the length (ligatures): one span for the word
-        for term in _terms_of_word(word):
-            yield Term(term, start, start + len(raw))
-        return
+    whole = len(raw)
+    if len(word) != whole:  # NFKC changed the length (ligatures): one span for the word
+        return tuple((term, 0, whole) for term in _terms_of_word(word))
     parts = [(m.group(), m.start()) for m in re.finditer(r"[^-]+", word)]
     if len(parts) == 1:
-        for term in _terms_of_word(word):
-            yield Term(term, start, start + len(raw))
-        return
-    for part, offset in parts:
-        for term in _terms_of_word(part):
-            yield Term(term, start + offset, start + offset + len(part))
-    joined = _terms_of_word(word.replace("-", ""))
-    for term in joined:
-        yield Term(term, start, start + len(raw))
+        return tuple((term, 0, whole) for term in _terms_of_word(word))
+    pieces = [
+        (term, offset, offset + len(part))
+        for part, offset in parts
+        for term in _terms_of_word(part)
+    ]
+    pieces += [(term, 0, whole) for term in _terms_of_word(word.replace("-", ""))]
+    return tuple(pieces)
 
 
 def _terms_of_word(word: str) -> tuple[str, ...]:
@@ -251,7 +256,6 @@ def _strip_possessive(word: str) -> str:
     return word.replace("'", "")
 
 
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return _STEMMER.stemWord(americanize(word))
 
