@@ -2,14 +2,18 @@
 
 Terms are identified by a 128-bit BLAKE2b digest (a collision is less likely than a bit flip in
 RAM), so segments merge and blobs load with array operations only. Postings are CSR by term,
-doc-ordered, with raw term frequencies: scores are computed in float64 with BM25Okapi's exact
-expression. top_k skips doc blocks whose per-term block maxima cannot reach the k-th best score.
+doc-ordered, with raw term frequencies (exact float64 scores, BM25Okapi's expression and operation
+order) and float32 impacts (tf part of BM25); terms in a quarter of the docs or more are stored as
+dense rows instead. top_k accumulates float32 impacts into a reused buffer (np.add.at for sparse
+terms, one vector add for dense ones), finds the k-th best through per-block maxima, and rescores
+only the candidates near it exactly: no per-posting Python, no full sort.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
@@ -17,11 +21,14 @@ import numpy as np
 K1 = 1.5  # BM25Okapi's term-frequency saturation
 B = 0.75  # BM25Okapi's length normalisation
 EPSILON = 0.25  # negative idf becomes EPSILON * mean idf, as BM25Okapi does
-BLOCK_DOCS = 1024  # docs per block for block-max pruning (a power of two)
+BLOCK_DOCS = 1024  # docs per block when looking for the k-th best score (a power of two)
+DENSE_SHARE = 0.25  # terms in at least this share of docs are stored as dense rows
 SEGMENT_MAGIC = b"RBSEG1\n"
 INDEX_VERSION = 1
-_SLACK = 1.0 + 1e-9  # bounds are summed in float64: never prune a doc whose score equals them
-_FIRST_BLOCKS = 4  # blocks scored in the first pruning round; later rounds double it
+# Approximate (float32) scores are within ~(2 * terms + 2) * 6e-8 of exact ones (relative, all
+# terms positive); candidates within this much larger margin of the k-th best are rescored
+# exactly, so rounding never reorders or drops a hit.
+_MARGIN_PER_TERM = 2e-6
 
 
 def hash_terms(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +73,7 @@ def _unpack(data: bytes, magic: bytes) -> tuple[dict[str, object], dict[str, np.
 
 
 def _tf_dtype(max_tf: int) -> np.dtype:
-    return np.dtype("<u2") if max_tf <= np.iinfo(np.uint16).max else np.dtype("<u4")
+    return np.dtype(next(t for t in ("u1", "<u2", "<u4") if max_tf <= np.iinfo(t).max))
 
 
 # ---------------------------------------------------------------- segments
@@ -155,9 +162,11 @@ class Bm25Index:
         self._reports = tuple((str(r), int(s), int(e)) for r, s, e in meta["reports"])  # type: ignore[attr-defined]
         self._slices = {r: slice(s, e) for r, s, e in self._reports}
         self.keys = DocKeys(self._reports, self._a["numbers"])
+        self._local = threading.local()
         self._shift = int(meta["block_shift"])  # type: ignore[arg-type]
         self._n_blocks = (self._n + (1 << self._shift) - 1) >> self._shift
-        df = np.diff(self._a["term_ptr"])
+        df = self._a["df"]
+        self._dense_row = {int(t): row for row, t in enumerate(self._a["dense_terms"])}
         self.avgdl = float(meta["avgdl"])  # type: ignore[arg-type]
         self.idf, self.average_idf = _okapi_idf(self._n, df)
         doc_len = self._a["doc_len"].astype(np.float64)
@@ -168,7 +177,13 @@ class Bm25Index:
     # -- building and persistence
 
     @classmethod
-    def from_segments(cls, segments: Sequence[bytes], *, block_docs: int = BLOCK_DOCS) -> Bm25Index:
+    def from_segments(
+        cls,
+        segments: Sequence[bytes],
+        *,
+        block_docs: int = BLOCK_DOCS,
+        dense_share: float = DENSE_SHARE,
+    ) -> Bm25Index:
         """Merge report segments, in the given order, into one index (idf and avgdl are global)."""
         if block_docs < 1 or block_docs & (block_docs - 1):
             raise ValueError("block_docs must be a power of two")
@@ -206,12 +221,29 @@ class Bm25Index:
             "doc_len": doc_len.astype("<i4"),
             "hash_hi": hi[order][is_new].astype("<u8"),
             "hash_lo": lo[order][is_new].astype("<u8"),
-            "term_ptr": np.searchsorted(post_term, np.arange(n_terms + 1)).astype("<i8"),
-            "post_doc": post_doc.astype("<i4"),
-            "post_tf": post_tf.astype(_tf_dtype(int(post_tf.max(initial=0)))),
+            "df": np.bincount(post_term, minlength=n_terms).astype("<i4"),
         }
+        impact = _impacts32(post_doc, post_tf, doc_len, avgdl)
+        tf_dtype = _tf_dtype(int(post_tf.max(initial=0)))
+        dense = np.flatnonzero(arrays["df"] >= np.ceil(n * dense_share))
+        is_dense = np.zeros(n_terms, dtype=bool)
+        is_dense[dense] = True
+        in_dense = is_dense[post_term]
+        row_of = np.cumsum(is_dense) - 1
+        arrays["dense_terms"] = dense.astype("<i4")
+        arrays["dense_tf"] = np.zeros((dense.size, n), dtype=tf_dtype)
+        arrays["dense_impact"] = np.zeros((dense.size, n), dtype="<f4")
+        at = (row_of[post_term[in_dense]], post_doc[in_dense])
+        arrays["dense_tf"][at] = post_tf[in_dense]
+        arrays["dense_impact"][at] = impact[in_dense]
+        sparse = ~in_dense
+        arrays["term_ptr"] = np.searchsorted(post_term[sparse], np.arange(n_terms + 1)).astype(
+            "<i8"
+        )
+        arrays["post_doc"] = post_doc[sparse].astype("<i4")
+        arrays["post_tf"] = post_tf[sparse].astype(tf_dtype)
+        arrays["post_impact"] = impact[sparse]
         shift = block_docs.bit_length() - 1
-        arrays.update(_block_maxima(post_term, post_doc, post_tf, doc_len, avgdl, n_terms, shift))
         reports = [[r, int(starts[i]), int(starts[i + 1])] for i, r in enumerate(names)]
         meta = {"version": INDEX_VERSION, "avgdl": avgdl, "block_shift": shift, "reports": reports}
         return cls(meta, arrays)
@@ -267,19 +299,25 @@ class Bm25Index:
 
     def term_doc_frequency(self, term: str) -> int:
         t = self._term_id(term)
-        return 0 if t is None else int(self._a["term_ptr"][t + 1] - self._a["term_ptr"][t])
+        return 0 if t is None else int(self._a["df"][t])
 
     def has_term(self, term: str) -> bool:
         return self._term_id(term) is not None
 
     # -- scoring
 
+    def _postings(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Docs holding term t (ascending) and the term's frequency in each."""
+        row = self._dense_row.get(t)
+        if row is not None:
+            docs = np.flatnonzero(self._a["dense_tf"][row])
+            return docs, self._a["dense_tf"][row][docs]
+        lo, hi = int(self._a["term_ptr"][t]), int(self._a["term_ptr"][t + 1])
+        return self._a["post_doc"][lo:hi], self._a["post_tf"][lo:hi]
+
     def _impacts(self, t: int) -> tuple[np.ndarray, np.ndarray]:
-        """Docs holding term t and their tf part of BM25 (idf not applied)."""
-        ptr = self._a["term_ptr"]
-        lo, hi = int(ptr[t]), int(ptr[t + 1])
-        docs = self._a["post_doc"][lo:hi]
-        tf = self._a["post_tf"][lo:hi]
+        """Docs holding term t and their tf part of BM25 in float64 (idf not applied)."""
+        docs, tf = self._postings(t)
         return docs, tf * (K1 + 1) / (tf + self._norm[docs])
 
     def get_scores(self, query: Sequence[str]) -> np.ndarray:
@@ -334,7 +372,11 @@ class Bm25Index:
         else:
             hit = np.zeros(self._n, dtype=bool)
             for t in terms:
-                hit[self._impacts(t)[0]] = True
+                row = self._dense_row.get(t)
+                if row is None:
+                    hit[self._postings(t)[0]] = True
+                else:
+                    hit |= self._a["dense_tf"][row] > 0
         return int(np.count_nonzero(hit & mask if mask is not None else hit))
 
     def top_k(
@@ -355,69 +397,62 @@ class Bm25Index:
             if mask is not None:
                 scores[~mask] = 0.0
             return _best(np.arange(self._n), scores, k)
-        return self._top_k_pruned(terms, mults, k, mask)
+        return self._top_k_accumulated(terms, mults, k, mask)
 
-    def _top_k_pruned(
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            acc = np.zeros(self._n_blocks << self._shift, dtype=np.float32)
+            scratch = self._local.scratch = (acc, np.empty(self._n, dtype=np.float32))
+        return scratch
+
+    def _top_k_accumulated(
         self, terms: list[int], mults: list[float], k: int, mask: np.ndarray | None
     ) -> list[tuple[int, float]]:
-        """Score the blocks with the highest upper bounds until no other block can compete."""
-        ptr, eb, em = self._a["entry_ptr"], self._a["entry_block"], self._a["entry_max"]
+        """Approximate scores of every doc, then the exact scores of the docs near the top."""
+        ptr, post_doc, impact = self._a["term_ptr"], self._a["post_doc"], self._a["post_impact"]
+        acc, tmp = self._scratch()
+        head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
-        blocks = np.concatenate([eb[lo:hi] for lo, hi in spans])
-        bound = np.concatenate(
-            [m * em[lo:hi].astype(np.float64) for (lo, hi), m in zip(spans, mults, strict=True)]
-        )
-        ub = np.bincount(blocks, weights=bound, minlength=self._n_blocks) * _SLACK
-        if mask is not None:
-            starts = np.arange(0, self._n, 1 << self._shift)
-            ub[~np.logical_or.reduceat(mask, starts)] = 0.0
-        order = np.argsort(-ub, kind="stable")
-        order = order[: np.count_nonzero(ub > 0)]
-        docs, scores = np.empty(0, dtype=np.int64), np.empty(0)
-        pos, batch = 0, _FIRST_BLOCKS
-        while pos < order.size:
-            if docs.size >= k:
-                theta = np.partition(scores, -k)[-k]
-                remaining = order[pos:][ub[order[pos:]] >= theta]
-                if not remaining.size:
-                    break
-                order, pos = remaining, 0
-            chosen = np.sort(order[pos : pos + batch])
-            pos, batch = pos + batch, batch * 2
-            d, s = self._score_blocks(terms, mults, chosen, mask)
-            docs, scores = _keep_best(np.concatenate([docs, d]), np.concatenate([scores, s]), k)
-        return _best(docs, scores, k)
+        try:
+            for t, (lo, hi), m in zip(terms, spans, mults, strict=True):
+                row = self._dense_row.get(t)
+                if row is None:
+                    np.add.at(acc, post_doc[lo:hi], np.float32(m) * impact[lo:hi])
+                else:
+                    np.multiply(self._a["dense_impact"][row], np.float32(m), out=tmp)
+                    head += tmp
+            if mask is not None:
+                np.copyto(head, np.float32(0.0), where=~mask)
+            margin = _MARGIN_PER_TERM * (len(terms) + 2)
+            candidates = _near_top(acc, self._shift, k, margin)
+        finally:
+            touched = sum(hi - lo for lo, hi in spans)
+            if touched > self._n >> 3 or any(t in self._dense_row for t in terms):
+                acc.fill(0.0)
+            else:
+                for lo, hi in spans:
+                    acc[post_doc[lo:hi]] = 0.0
+        return _best(candidates, self._exact(terms, mults, candidates), k)
 
-    def _score_blocks(
-        self, terms: list[int], mults: list[float], blocks: np.ndarray, mask: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Exact scores of every doc in the given (sorted) blocks; positive ones only."""
-        shift, size = self._shift, 1 << self._shift
-        edges = np.empty(2 * blocks.size, dtype=np.int64)
-        edges[0::2], edges[1::2] = blocks << shift, (blocks + 1) << shift
-        ptr, post_doc = self._a["term_ptr"], self._a["post_doc"]
-        starts, lengths, range_mult = [], [], []
+    def _exact(self, terms: list[int], mults: list[float], docs: np.ndarray) -> np.ndarray:
+        """BM25Okapi scores of the given ascending docs, summed in query-term order."""
+        ptr, post_doc, post_tf = self._a["term_ptr"], self._a["post_doc"], self._a["post_tf"]
+        scores = np.zeros(docs.size)
         for t, m in zip(terms, mults, strict=True):
-            lo, hi = int(ptr[t]), int(ptr[t + 1])
-            cut = np.searchsorted(post_doc[lo:hi], edges) + lo
-            starts.append(cut[0::2])
-            lengths.append(cut[1::2] - cut[0::2])
-            range_mult.append(np.full(blocks.size, m))
-        first, length = np.concatenate(starts), np.concatenate(lengths)
-        total = int(length.sum())
-        idx = np.repeat(first - np.cumsum(length) + length, length) + np.arange(total)
-        docs = post_doc[idx]
-        tf = self._a["post_tf"][idx]
-        contrib = np.repeat(np.concatenate(range_mult), length) * (
-            tf * (K1 + 1) / (tf + self._norm[docs])
-        )
-        local = np.searchsorted(blocks, docs >> shift) * size + (docs & (size - 1))
-        sums = np.bincount(local, weights=contrib, minlength=blocks.size * size)
-        doc_ids = ((blocks[:, None] << shift) + np.arange(size)).reshape(-1)
-        keep = (sums > 0) & (doc_ids < self._n)
-        if mask is not None:
-            keep &= mask[np.minimum(doc_ids, self._n - 1)]
-        return doc_ids[keep], sums[keep]
+            row = self._dense_row.get(t)
+            if row is not None:
+                tf = self._a["dense_tf"][row][docs]
+                found = tf > 0
+                tf = tf[found]
+            else:
+                lo, hi = int(ptr[t]), int(ptr[t + 1])
+                at = np.minimum(np.searchsorted(post_doc[lo:hi], docs), hi - lo - 1) + lo
+                found = post_doc[at] == docs
+                tf = post_tf[at[found]]
+            scores[found] += m * (tf * (K1 + 1) / (tf + self._norm[docs[found]]))
+        return scores
 
 
 # ---------------------------------------------------------------- pure helpers
@@ -439,36 +474,30 @@ def _okapi_idf(n: int, df: np.ndarray) -> tuple[np.ndarray, float]:
     return np.where(idf < 0, EPSILON * average, idf), average
 
 
-def _block_maxima(
-    post_term: np.ndarray,
-    post_doc: np.ndarray,
-    post_tf: np.ndarray,
-    doc_len: np.ndarray,
-    avgdl: float,
-    n_terms: int,
-    shift: int,
-) -> dict[str, np.ndarray]:
-    """Per (term, block) the largest tf part of BM25, rounded up to float32: pruning bounds."""
-    if not post_term.size:
-        return {
-            "entry_ptr": np.zeros(1, "<i8"),
-            "entry_block": np.empty(0, "<i4"),
-            "entry_max": np.empty(0, "<f4"),
-        }
+def _impacts32(
+    post_doc: np.ndarray, post_tf: np.ndarray, doc_len: np.ndarray, avgdl: float
+) -> np.ndarray:
+    """The tf part of BM25 for every posting, as float32 (candidates are rescored exactly)."""
+    if not post_doc.size:
+        return np.empty(0, "<f4")
     norm = K1 * (1 - B + B * doc_len.astype(np.float64) / avgdl)
     tf = post_tf.astype(np.float64)
-    impact = tf * (K1 + 1) / (tf + norm[post_doc])
-    key = post_term * ((int(doc_len.size) >> shift) + 1) + (post_doc >> shift)
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    best = np.maximum.reduceat(impact, first)
-    upper = best.astype(np.float32)
-    low = upper.astype(np.float64) < best
-    upper[low] = np.nextafter(upper[low], np.float32(np.inf))
-    return {
-        "entry_ptr": np.searchsorted(post_term[first], np.arange(n_terms + 1)).astype("<i8"),
-        "entry_block": (post_doc[first] >> shift).astype("<i4"),
-        "entry_max": upper.astype("<f4"),
-    }
+    return (tf * (K1 + 1) / (tf + norm[post_doc])).astype("<f4")
+
+
+def _near_top(acc: np.ndarray, shift: int, k: int, margin: float) -> np.ndarray:
+    """Docs whose approximate score may be among the best k: block maxima bound the k-th."""
+    best = acc.reshape(-1, 1 << shift).max(axis=1)
+    positive = best[best > 0]
+    if not positive.size:
+        return np.empty(0, dtype=np.int64)
+    if positive.size >= k:  # k blocks reach their maximum: the k-th best is at least the k-th
+        cut = np.partition(positive, -k)[-k] * (1 - margin)
+        blocks = np.flatnonzero(best >= cut)
+    else:
+        cut, blocks = np.finfo(np.float64).tiny, np.flatnonzero(best > 0)
+    docs = ((blocks[:, None] << shift) + np.arange(1 << shift)).reshape(-1)
+    return docs[acc[docs] >= cut]
 
 
 def _keep_best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

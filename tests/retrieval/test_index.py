@@ -44,7 +44,7 @@ def _crude_bundled() -> list[tuple[str, list[int], list[list[str]]]]:
     return reports
 
 
-def index_of(reports: list[tuple[str, list[int], list[list[str]]]], **kw: int) -> Bm25Index:
+def index_of(reports: list[tuple[str, list[int], list[list[str]]]], **kw: float) -> Bm25Index:
     return Bm25Index.from_segments([build_segment(*r) for r in reports], **kw)
 
 
@@ -87,10 +87,10 @@ def dev_queries() -> list[str]:
     return QUERIES + [q["question"] for q in json.loads(DEV_QUESTIONS.read_text())]
 
 
-@pytest.mark.parametrize("block_docs", [1024, 8, 1])
-def test_bundled_corpus_matches_bm25okapi(block_docs: int) -> None:
+@pytest.mark.parametrize(("block_docs", "dense_share"), [(1024, 0.25), (8, 2.0), (1, 0.0)])
+def test_bundled_corpus_matches_bm25okapi(block_docs: int, dense_share: float) -> None:
     reports = bundled()
-    index = index_of(reports, block_docs=block_docs)
+    index = index_of(reports, block_docs=block_docs, dense_share=dense_share)
     reference = BM25Okapi([doc for _r, _n, docs in reports for doc in docs])
     assert len(index) == reference.corpus_size
     for question in dev_queries():
@@ -148,13 +148,18 @@ def has_vocabulary(docs: list[list[str]]) -> bool:
     return any(docs)  # BM25Okapi divides by the vocabulary size
 
 
+SHARES = st.sampled_from([0.0, 0.25, 0.6, 2.0])  # all dense .. none dense
+
+
 @FAST
-@given(corpora(), QUERY, st.sampled_from([1, 2, 4, 1024]))
-def test_generated_corpora_match_bm25okapi(corpus: tuple, query: list[str], block: int) -> None:
+@given(corpora(), QUERY, st.sampled_from([1, 2, 4, 1024]), SHARES)
+def test_generated_corpora_match_bm25okapi(
+    corpus: tuple, query: list[str], block: int, share: float
+) -> None:
     docs, reports = corpus
     if not has_vocabulary(docs):
         return
-    index = index_of(reports, block_docs=block)
+    index = index_of(reports, block_docs=block, dense_share=share)
     want = BM25Okapi(docs).get_scores(query)
     got = index.get_scores(query)
     assert np.isfinite(got).all()
@@ -173,7 +178,9 @@ def test_top_k_agrees_with_brute_force(corpus: tuple, weighted: list, k: int, da
     docs, reports = corpus
     if not has_vocabulary(docs):
         return
-    index = index_of(reports, block_docs=data.draw(st.sampled_from([1, 2, 8])))
+    index = index_of(
+        reports, block_docs=data.draw(st.sampled_from([1, 2, 8])), dense_share=data.draw(SHARES)
+    )
     allowed = np.array(data.draw(st.lists(st.booleans(), min_size=len(docs), max_size=len(docs))))
     query = [t for t, _w in weighted]
     weights = [w for _t, w in weighted]
@@ -189,7 +196,7 @@ def test_matching_count_counts_positive_scores(corpus: tuple, query: list, data:
     docs, reports = corpus
     if not has_vocabulary(docs):
         return
-    index = index_of(reports)
+    index = index_of(reports, dense_share=data.draw(SHARES))
     allowed = np.array(data.draw(st.lists(st.booleans(), min_size=len(docs), max_size=len(docs))))
     scores = index.get_scores(query)
     assert index.matching_count(query) == int((scores > 0).sum())
@@ -197,10 +204,10 @@ def test_matching_count_counts_positive_scores(corpus: tuple, query: list, data:
 
 
 @FAST
-@given(corpora())
-def test_term_statistics(corpus: tuple) -> None:
+@given(corpora(), SHARES)
+def test_term_statistics(corpus: tuple, share: float) -> None:
     docs, reports = corpus
-    index = index_of(reports)
+    index = index_of(reports, dense_share=share)
     for term in ["a", "everywhere", "été", "s/2018/80", "zz-unknown"]:
         df = sum(term in doc for doc in docs)
         assert index.term_doc_frequency(term) == df
@@ -211,7 +218,7 @@ def test_term_statistics(corpus: tuple) -> None:
 @given(corpora(), QUERY)
 def test_blobs_round_trip(corpus: tuple, query: list[str]) -> None:
     _docs, reports = corpus
-    index = index_of(reports, block_docs=2)
+    index = index_of(reports, block_docs=2, dense_share=0.5)
     blobs = {name: bytes(bytearray(data)) for name, data in index.to_blobs().items()}
     loaded = Bm25Index.from_blobs(blobs)
     assert len(loaded) == len(index)
