@@ -243,3 +243,39 @@ def test_shard_settings_reach_the_bot() -> None:
     assert bot.shard_ids == [1, 3]
     plain = create_bot(Settings())
     assert not isinstance(plain, commands.AutoShardedBot)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/client.py setup_hook opens the library without read_only=settings.read_only; "
+    "remove this mark when it does",
+)
+def test_a_read_only_replica_is_never_written(tmp_path) -> None:
+    """REPORTBOT_READ_ONLY=1: the shipped file (WAL switched off, as documented) stays as it was."""
+    import asyncio
+    import hashlib
+    import sqlite3
+
+    from retrieval.library import Library
+
+    db = tmp_path / "reportbot.sqlite3"
+
+    async def build() -> None:
+        await (await Library.open(db)).close()
+
+    asyncio.run(build())
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    files_before = sorted(p.name for p in tmp_path.iterdir())
+
+    run = Launched(tmp_path, {"STUB_FACTORY": "real", "REPORTBOT_READ_ONLY": "1"}, [])
+    run.wait_until_running()
+    run.process.send_signal(signal.SIGTERM)
+    status, out, err = run.finish()
+
+    assert status == 0, out + err
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    files_after = sorted(p.name for p in tmp_path.iterdir() if p.name != "connected")
+    assert files_after == files_before  # no -wal, -shm or journal appeared
