@@ -32,7 +32,7 @@ BUNDLED_STATE_KEY = "bundled_corpus_loaded"  # set once, so removing every repor
 
 
 class Library:
-    """Holds one database connection and the in-memory index; every method is safe on the loop."""
+    """Holds a writer and a reader connection and the in-memory index; safe to await on the loop."""
 
     def __init__(self, path: Path, writer: Store | None, reader: Store) -> None:
         self.path = path
