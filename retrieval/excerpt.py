@@ -2,8 +2,8 @@
 
 An excerpt is a pair of offsets into the paragraph, so what is quoted is the paragraph's own
 text by construction. Sentences are split on . ! ? followed by a space and a capital, except
-after abbreviations the reports use ("para.", "No.", "e.g.", "Mr."), after document symbols
-("S/2017/573."), after initials, and before "(a)"-style list items.
+after abbreviations the reports use ("para.", "No.", "e.g.", "Mr."), between a document symbol
+and its parts ("S/2017/573. Annex I"), after initials, and before "(a)"-style list items.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ _ABBREVIATIONS = frozenset(
         "res",
     ]
 )
+_SYMBOL_PARTS = frozenset({"Annex", "Add", "Corr", "Rev", "Para", "Paras", "Appendix", "Enclosure"})
 _END = re.compile(r"[.!?][\"”’')\]]*\s+")
 _LIST_ITEM = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s")
 
@@ -118,7 +119,9 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         return True
     if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return False
-    return not ("/" in word and any(c.isdigit() for c in word))  # S/2017/573. is a citation
+    if "/" in word and any(c.isdigit() for c in word):  # "S/2017/573. Annex I" is one citation
+        return after.split(None, 1)[0].strip(".,;:") not in _SYMBOL_PARTS
+    return True
 
 
 def best_excerpt(

@@ -40,6 +40,11 @@ def test_breaks_between_ordinary_sentences() -> None:
                                "Yes."]  # fmt: skip
 
 
+def test_a_sentence_may_end_with_a_symbol() -> None:
+    text = "It was noted in S/PRST/2015/11. The Centre then acted."
+    assert sentences(text) == ["It was noted in S/PRST/2015/11.", "The Centre then acted."]
+
+
 def test_break_before_quoted_sentence() -> None:
     assert sentences('It ended. "Caliphate" was the word used.') == [
         "It ended.",
