@@ -9,7 +9,8 @@ from corpus.lines import SUPERSCRIPT_DIGITS, superscript_value
 
 _SUPERSCRIPT_RUN = re.compile(rf"[{SUPERSCRIPT_DIGITS}]+")
 _CLOSERS = ".,;:)”’\"'"  # a mark may follow these directly: "States.4", "security,1"
-_GLUED, _AFTER_PUNCTUATION, _AFTER_WORD = 3, 2, 1  # how surely a digit run is a mark
+# How surely a digit run is a mark; the last is "2015.17", which could be a decimal.
+_GLUED, _AFTER_PUNCTUATION, _AFTER_WORD, _AFTER_NUMBER = 3, 2, 1, 0
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,15 @@ def _score(text: str, begin: int, end: int) -> tuple[int, int, int] | None:
     if not before:
         return None
     last = before[-1]
-    if last in _CLOSERS and not _follows_digit(before[:-1]):
-        return _GLUED, begin, end
+    if last in _CLOSERS:
+        return (_AFTER_NUMBER if _follows_digit(before[:-1]) else _GLUED), begin, end
     if last.isalpha() and len(before) >= 2 and before[-2].isalpha():
         return _GLUED, begin, end  # "ISIL4"; one letter ("G20") is a name, not a mark
     if last == " " and len(before) >= 2:
         previous = before[-2]
-        if previous in _CLOSERS and not _follows_digit(before[:-2]):
-            return _AFTER_PUNCTUATION, begin - 1, end
+        if previous in _CLOSERS:
+            score = _AFTER_NUMBER if _follows_digit(before[:-2]) else _AFTER_PUNCTUATION
+            return score, begin - 1, end
         if previous.isalpha():
             return _AFTER_WORD, begin - 1, end
     return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.lines import is_sentence_end
+from corpus.lines import SUPERSCRIPT_DIGITS, is_sentence_end
 from corpus.normalize import join_wrapped
 from corpus.segment import Segmented, Unit
 
 _HEADING_MAX_CHARS = 250
+_MARK_CHARS = "0123456789" + SUPERSCRIPT_DIGITS + " "  # footnote marks end many sentences
 _SUBHEADING_MAX_CHARS = 150  # "1. ISIL in Libya": short, and never a full sentence
 
 
@@ -75,7 +76,7 @@ def build_outline(segmented: Segmented) -> Outline:
         shape = unit.shape
         if superscript and shape.footnote is not None:
             _add_footnote(outline, state, shape.footnote, unit.body(words), unit.line)
-        elif not superscript and _is_plain_footnote(unit, state):
+        elif not superscript and _is_plain_footnote(segmented, index, state):
             _add_footnote(outline, state, shape.plain_footnote or 0, unit.body(words), unit.line)
         elif (
             shape.letter is not None
@@ -87,20 +88,35 @@ def build_outline(segmented: Segmented) -> Outline:
             _add_heading(outline, state, f"{shape.roman_label}.", 1, unit, words)
         elif shape.numbered is not None and _is_subheading(segmented, index, state):
             _add_heading(outline, state, f"{shape.numbered}.", 3, unit, words)
-        elif shape.numbered is not None and _starts_paragraph(segmented, unit, state):
+        elif shape.numbered is not None and _starts_paragraph(segmented, outline, unit, state):
             _add_paragraph(outline, state, shape.numbered, unit, words)
         else:
             _add_text(outline, state, unit, unit.text(words), words)
     return outline
 
 
-def _is_plain_footnote(unit: Unit, state: _State) -> bool:
+def _is_plain_footnote(segmented: Segmented, index: int, state: _State) -> bool:
     """A plain "12 text" line defines footnote 12 only in sequence, at a page's foot."""
+    unit = segmented.units[index]
     return (
         unit.shape.plain_footnote == state.next_footnote
         and state.last_paragraph > 0
         and (unit.after_break or state.last == "footnote")
+        and _footnotes_end_page(segmented.units[index:])
     )
+
+
+def _footnotes_end_page(units: list[Unit]) -> bool:
+    """Footnotes sit at the foot of a page: definitions in sequence run up to a page's end."""
+    number = units[0].shape.plain_footnote or 0
+    for position, unit in enumerate(units):
+        if position and unit.shape.plain_footnote == number + 1:
+            number += 1
+        elif position and unit.after_break:
+            return False
+        if unit.ends_page:
+            return True
+    return True
 
 
 def _is_heading(title: str) -> bool:
@@ -130,12 +146,17 @@ def _next_numbered(segmented: Segmented, index: int) -> int | None:
     )
 
 
-def _starts_paragraph(segmented: Segmented, unit: Unit, state: _State) -> bool:
-    """In hard-wrapped text a line may begin "17. " by accident; accept the expected number,
-    or any number where a paragraph could start (after a break or a line that ended short)."""
-    if unit.shape.numbered == state.last_paragraph + 1 or not segmented.wrapped:
+def _starts_paragraph(segmented: Segmented, outline: Outline, unit: Unit, state: _State) -> bool:
+    """Accept the expected number. Any other number starts a paragraph only where one could
+    start: after a paragraph that ended its last sentence (else a page break cut the paragraph
+    and "2016. The Conference …" continues it) and, in hard-wrapped text, at a line's start."""
+    if unit.shape.numbered == state.last_paragraph + 1:
         return True
-    return unit.after_break or unit.after_short_line
+    if state.target is not None and state.target[0] == "paragraph":
+        last = outline.pieces[-1].text.rstrip(_MARK_CHARS)
+        if not is_sentence_end(last):
+            return False
+    return not segmented.wrapped or unit.after_break or unit.after_short_line
 
 
 def _add_footnote(outline: Outline, state: _State, number: int, text: str, line: int) -> None:

@@ -22,6 +22,7 @@ class Unit:
     lines: list[str]
     after_break: bool  # a blank line, page furniture or a rule (or the start) comes before it
     after_short_line: bool  # the line before it ended short of the wrap width
+    ends_page: bool = False  # page furniture, a form feed or the end of the text follows it
 
     def text(self, words: frozenset[str]) -> str:
         return _join(self.lines, words)
@@ -50,6 +51,8 @@ def segment_text(text: str) -> Segmented:
     symbols: list[str] = []
     at_break, previous = True, ""
     for number, (raw, line, shape) in enumerate(zip(raw_lines, cleaned, shapes, strict=True), 1):
+        if "\f" in raw or shape.kind in (Kind.FURNITURE, Kind.SYMBOL):
+            _end_page(units)
         at_break = at_break or "\f" in raw  # a form feed starts a new page
         if shape.kind in _BREAKS:
             if shape.kind is Kind.SYMBOL:
@@ -58,10 +61,17 @@ def segment_text(text: str) -> Segmented:
             continue
         if wrapped and not at_break and not shape.is_start and units:
             units[-1].lines.append(line)
+            units[-1].ends_page = False
         else:
             units.append(Unit(number, shape, [line], at_break, len(previous) < short))
         at_break, previous = False, line
+    _end_page(units)
     return Segmented(units, vocabulary(cleaned), wrapped, symbols)
+
+
+def _end_page(units: list[Unit]) -> None:
+    if units:
+        units[-1].ends_page = True
 
 
 def _is_wrapped(shapes: list[Shape]) -> bool:
