@@ -8,6 +8,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -324,3 +325,31 @@ async def test_a_read_only_library_rebuilds_in_memory_only(
     library = await library_factory(bundled_db, read_only=True)
     assert await ask_cites(library)
     assert await asyncio.to_thread(bundled_db.read_bytes) == before
+
+
+async def test_readers_see_the_old_report_until_the_new_one_is_committed(
+    library: Library, monkeypatch
+) -> None:
+    old = await library.export("S/2018/80")
+    started, release = threading.Event(), threading.Event()
+    real_rebuild = library_module.Searcher.rebuild
+
+    def slow_rebuild(*args: object) -> object:
+        started.set()
+        release.wait(timeout=30)
+        return real_rebuild(*args)
+
+    monkeypatch.setattr(library_module.Searcher, "rebuild", slow_rebuild)
+    edited = [
+        Paragraph(p.report, p.number, p.text + " Edited.", p.section, p.footnotes) for p in old
+    ]
+    data = to_json_lines(edited)
+    ingest = asyncio.create_task(library.ingest(data, source="new.jsonl"))
+    try:
+        assert await asyncio.to_thread(started.wait, 30)  # the write transaction is open now
+        assert await library.export("S/2018/80") == old
+        assert (await library.cite("S/2018/80", 86))[0] == old[-1]
+    finally:
+        release.set()
+    assert (await ingest).status == "replaced"
+    assert await library.export("S/2018/80") == edited
