@@ -486,18 +486,21 @@ def _impacts32(
 
 
 def _near_top(acc: np.ndarray, shift: int, k: int, margin: float) -> np.ndarray:
-    """Docs whose approximate score may be among the best k: block maxima bound the k-th."""
+    """Docs whose approximate score may be among the best k, found through block maxima."""
     best = acc.reshape(-1, 1 << shift).max(axis=1)
     positive = best[best > 0]
     if not positive.size:
         return np.empty(0, dtype=np.int64)
-    if positive.size >= k:  # k blocks reach their maximum: the k-th best is at least the k-th
-        cut = np.partition(positive, -k)[-k] * (1 - margin)
-        blocks = np.flatnonzero(best >= cut)
-    else:
-        cut, blocks = np.finfo(np.float64).tiny, np.flatnonzero(best > 0)
+    # k blocks reach their maxima, so the k-th best score is at least the k-th largest maximum.
+    floor = np.partition(positive, -k)[-k] if positive.size >= k else positive.min() * 0
+    blocks = np.flatnonzero(best >= floor * (1 - margin))
+    blocks = blocks[best[blocks] > 0]
     docs = ((blocks[:, None] << shift) + np.arange(1 << shift)).reshape(-1)
-    return docs[acc[docs] >= cut]
+    values = acc[docs]
+    docs, values = docs[values > 0], values[values > 0]
+    if docs.size > k:  # the k-th best among these is the k-th best overall
+        docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
+    return docs
 
 
 def _keep_best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
