@@ -259,3 +259,17 @@ def test_export_into_a_closed_pipe_exits_quietly(bundled_db: Path) -> None:
     _, err = export.communicate(timeout=60)
     assert export.returncode == 0
     assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["reports"], ["cite", "S/2018/80", "1"], ["ingest", "x.txt"]])
+def test_a_file_that_is_not_a_database_is_a_clear_error(
+    capsys, tmp_path: Path, command: list[str]
+) -> None:
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_text("my shopping list\n" * 300, encoding="utf-8")
+    before = junk.read_bytes()
+    status, out, err = run(capsys, "--db", str(junk), *command)
+    assert status == 2
+    assert out == ""
+    assert err.startswith(f"reportbot: {junk}: not a usable reportbot database")
+    assert junk.read_bytes() == before
