@@ -257,7 +257,31 @@ def _strip_possessive(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(americanize(word))
+    word = americanize(word)
+    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
+
+
+# English irregular past forms -> the base form, which Snowball cannot derive ("fallen" stays
+# "fallen", so "revenues have fallen" would not match "did revenue fall"). General English, from
+# the standard irregular verb tables; forms that are also common nouns or adjectives are left out
+# (e.g. "left", "found", "saw", "lay", "felt", "ground", "wound", "bound", "rose", "lead").
+_IRREGULAR_TABLE = """
+arise arose arisen; be was were been; bear bore borne born; beat beaten; become became;
+begin began begun; break broke broken; bring brought; build built; buy bought; catch caught;
+choose chose chosen; come came; deal dealt; do did done; draw drew drawn; drive drove driven;
+eat ate eaten; fall fell fallen; fight fought; flee fled; fly flew flown; forbid forbade
+forbidden; forget forgot forgotten; freeze froze frozen; get got gotten; give gave given; go went
+gone; grow grew grown; hide hid hidden; hold held; keep kept; know knew known; lose lost;
+make made; mean meant; meet met; pay paid; ride rode ridden; ring rang rung; rise risen; run ran;
+say said; seek sought; sell sold; send sent; shake shook shaken; shoot shot; sink sank sunk;
+speak spoke spoken; spend spent; steal stole stolen; strike struck stricken; swear swore sworn;
+take took taken; teach taught; tear tore torn; tell told; think thought; throw threw thrown;
+understand understood; undertake undertook undertaken; withdraw withdrew withdrawn; write wrote
+written
+"""
+_IRREGULAR = {
+    form: group.split()[0] for group in _IRREGULAR_TABLE.split(";") for form in group.split()[1:]
+}
 
 
 # British -> American by rule. Each rule is (pattern, replacement); a rule only has to fold the

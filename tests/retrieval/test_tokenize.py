@@ -50,6 +50,12 @@ def test_stopwords_and_question_words_do_not_become_terms() -> None:
     assert tokenize("what is the and of") == []
 
 
+@pytest.mark.parametrize(("form", "base"), [("fallen", "fall"), ("fell", "falls"), ("lost", "lose"),
+                                             ("sold", "selling"), ("held", "holds")])  # fmt: skip
+def test_irregular_past_forms_meet_their_verb(form: str, base: str) -> None:
+    assert tokenize(form) == tokenize(base)
+
+
 def test_plain_words_are_stemmed_the_same_way() -> None:
     assert tokenize("financing") == tokenize("finance")
     assert tokenize("fighters") == tokenize("fighter")
