@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -16,7 +15,7 @@ from retrieval.library import Library
 
 log = logging.getLogger("reportbot.bot")
 
-OpenLibrary = Callable[[Path], Awaitable[Library]]
+OpenLibrary = Callable[..., Awaitable[Library]]  # Library.open's signature
 
 # What the invite asks for: slash replies need none, but @mention replies post embeds and quote
 # the question (reply references need Read Message History). Value 84992; the README shows it.
@@ -65,7 +64,9 @@ class ReportBot(commands.Bot):
         """Open the library and add the cogs; runs once in login(), before any event."""
         from bot.cogs import add_cogs
 
-        self._library = await self._open_library(self.settings.db_path)
+        self._library = await self._open_library(
+            self.settings.db_path, read_only=self.settings.read_only
+        )
         await add_cogs(self)
 
     async def close(self) -> None:

@@ -166,7 +166,8 @@ def split_verbatim(
             spans.append((start, end))
             break
         cut = _best_cut(text, start, end, budget, render)
-        spans.append((start, cut))
+        piece_end = len(text[:cut].rstrip()) if text[start:cut].strip() else cut
+        spans.append((start, piece_end))
         gap = _SPACE.match(text, cut)
         start = gap.end() if gap else cut
     return spans

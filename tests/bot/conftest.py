@@ -58,15 +58,16 @@ class Sim:
     def bot(self) -> ReportBot:
         return self.env.bot  # type: ignore[return-value]
 
-    def bot_messages(self) -> list[Any]:
-        """Every request body the bot sent that creates or edits a message."""
-        return [
-            r
-            for r in self.env.http_requests
-            if r.method in {"POST", "PATCH"}
-            and isinstance(r.json, dict)
-            and ({"content", "embeds"} & set(r.json) or "data" in r.json)
-        ]
+    def bot_messages(self) -> list[dict[str, Any]]:
+        """The body of every message the bot created or edited (interaction callbacks too)."""
+        bodies = []
+        for request in self.env.http_requests:
+            if request.method not in {"POST", "PATCH"} or not isinstance(request.json, dict):
+                continue
+            body = request.json.get("data", request.json)
+            if isinstance(body, dict) and {"content", "embeds"} & set(body):
+                bodies.append({"path": request.path, "type": request.json.get("type"), **body})
+        return bodies
 
 
 @pytest.fixture(scope="session")
@@ -182,8 +183,8 @@ class FakeLibrary:
         raise NotImplementedError
 
 
-def fake_opener(library: FakeLibrary) -> Callable[[Path], Any]:
-    async def open_fake(_: Path) -> FakeLibrary:
+def fake_opener(library: FakeLibrary) -> Callable[..., Any]:
+    async def open_fake(_: Path, **__: Any) -> FakeLibrary:
         return library
 
     return open_fake

@@ -1,0 +1,186 @@
+"""/ask, "Find in reports" and @mention questions, through SimCord on the bundled corpus."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+import simcord
+
+from bot.views import ONLY_THE_ASKER
+from tests.bot.conftest import REPORT_2018, Sim, all_text, plain
+
+CITATION = re.compile(r"\[(S/\d+/\d+), para\. (\d+)\]\((https://[^)]+)\)")
+
+
+def was_deferred(sim: Sim) -> bool:
+    """The first response was "thinking…" (type 5): the answer came as a followup."""
+    callbacks = [r.json for r in sim.env.http_requests if r.path.endswith("/callback")]
+    return callbacks[-1] == {"type": 5}
+
+
+async def assert_quotes_are_verbatim(sim: Sim, description: str) -> list[tuple[str, int]]:
+    """Every quote in an answer is a slice of the paragraph its citation names."""
+    cited = []
+    for block in description.split("\n\n"):
+        match = CITATION.search(block)
+        if match is None:
+            continue
+        report, number, url = match.group(1), int(match.group(2)), match.group(3)
+        assert url == f"https://undocs.org/en/{report}"
+        (paragraph,) = await sim.bot.library.cite(report, number)
+        quote_lines = [ln for ln in block.split("\n") if ln.startswith("> ")]
+        for line in quote_lines:
+            assert plain(line).strip("…") in paragraph.text
+        cited.append((report, number))
+    assert cited, description
+    return cited
+
+
+async def test_ask_quotes_cited_paragraphs_with_links(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "ask", question="How does ISIL generate revenue?")
+    assert was_deferred(sim)
+    assert not result.ephemeral
+    embed = result.response.embeds[0]
+    cited = await assert_quotes_are_verbatim(sim, embed.description)
+    assert len(cited) == sim.bot.settings.default_results
+    assert re.fullmatch(r"3 of \d+ matching paragraphs", embed.footer.text)
+    assert "**" in embed.description  # matched words in bold
+
+
+async def test_results_option_and_report_filter(sim: Sim) -> None:
+    result = await sim.alice.slash(
+        sim.channel, "ask", question="foreign terrorist fighters", report="s/2018/80", results=5
+    )
+    cited = await assert_quotes_are_verbatim(sim, result.response.embeds[0].description)
+    assert len(cited) == 5
+    assert {report for report, _ in cited} == {REPORT_2018}
+
+
+async def test_unknown_report_filter_is_a_private_message_naming_the_reports(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "ask", question="oil", report="S/1999/1")
+    assert result.ephemeral
+    assert REPORT_2018 in result.response.content
+    assert len(sim.env.errors) == 1  # read, so SimCord does not re-raise the handled error
+
+
+async def test_no_match_says_so_and_suggests_rephrasing(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "ask", question="xylophone quintessence zebra")
+    embed = result.response.embeds[0]
+    assert embed.title == "No matching paragraphs"
+    assert "Try" in embed.description
+    assert not result.response.components or all(
+        c.get("disabled", False)
+        for row in result.response.components
+        for c in row.get("components", [])
+        if c.get("type") == 2
+    )
+
+
+async def test_more_results_pages_in_place_for_the_asker_only(sim: Sim) -> None:
+    first = await sim.alice.slash(sim.channel, "ask", question="ISIL financing oil")
+    first_cited = await assert_quotes_are_verbatim(sim, first.response.embeds[0].description)
+
+    refused = await sim.bob.click(first.response, label="More results")
+    assert refused.ephemeral
+    assert refused.response.content == ONLY_THE_ASKER
+
+    page = await sim.alice.click(first.response, label="More results")
+    assert page.response.id == first.response.id  # edited in place, no new message
+    embed = page.response.embeds[0]
+    second_cited = await assert_quotes_are_verbatim(sim, embed.description)
+    assert not set(first_cited) & set(second_cited)
+    assert embed.footer.text.startswith("4–6 of ")
+
+
+async def test_show_full_paragraph_answers_privately_with_footnotes(sim: Sim) -> None:
+    result = await sim.alice.slash(
+        sim.channel, "ask", question="revenues oil antiquities", report=REPORT_2018
+    )
+    options = result.response.components[1]["components"][0]["options"]
+    value = options[0]["value"]
+    report, _, number = value.rpartition("|")
+    shown = await sim.bob.select(result.response, [value])  # anyone may read a paragraph
+    assert shown.ephemeral
+    embed = shown.response.embeds[0]
+    assert embed.title == f"{report}, para. {number}"
+    (paragraph,) = await sim.bot.library.cite(report, int(number))
+    assert (
+        paragraph.text in plain(embed.description).replace("\n", " ") or len(paragraph.text) > 3900
+    )
+    for note in paragraph.footnotes:
+        assert f"[{note.number}]" in all_text(shown.response)
+
+
+async def test_find_in_reports_asks_with_the_clicked_message(sim: Sim) -> None:
+    message = await sim.bob.send(sim.channel, "hawala cash couriers")
+    result = await sim.alice.context_menu(sim.channel, "Find in reports", message)
+    assert was_deferred(sim)
+    description = result.response.embeds[0].description
+    await assert_quotes_are_verbatim(sim, description)
+    assert "hawala" in plain(description).lower()
+
+
+async def test_mention_gets_the_same_answer_as_a_reply(sim: Sim) -> None:
+    slash = await sim.alice.slash(sim.channel, "ask", question="hawala cash couriers")
+    await sim.alice.send(sim.channel, f"{sim.bot.user.mention} hawala cash couriers")
+    reply = sim.channel.last_message
+    assert reply.author.id == sim.bot.user.id
+    assert reply.reference is not None
+    assert reply.embeds[0].description == slash.response.embeds[0].description
+
+
+async def test_cooldown_per_user_then_free_after_the_window(sim: Sim) -> None:
+    for _ in range(sim.bot.settings.ask_cooldown_rate):
+        ok = await sim.alice.slash(sim.channel, "ask", question="oil")
+        assert not ok.ephemeral
+    limited = await sim.alice.slash(sim.channel, "ask", question="oil")
+    assert limited.ephemeral
+    assert limited.response.content.startswith("Slow down")
+    assert len(sim.env.errors) == 1
+    other = await sim.bob.slash(sim.channel, "ask", question="oil")  # others are unaffected
+    assert not other.ephemeral
+    await sim.env.advance_time(sim.bot.settings.ask_cooldown_s + 1)
+    again = await sim.alice.slash(sim.channel, "ask", question="oil")
+    assert not again.ephemeral
+
+
+async def test_question_length_is_validated_by_discord(sim: Sim) -> None:
+    with pytest.raises(simcord.OptionError):
+        await sim.alice.slash(sim.channel, "ask", question="x" * 301)
+    with pytest.raises(simcord.OptionError):
+        await sim.alice.slash(sim.channel, "ask", question="oil", results=11)
+
+
+async def test_views_disable_themselves_before_the_token_expires(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "ask", question="ISIL financing oil")
+    await sim.env.advance_time(10 * 60 + 1)
+    buttons = [c for row in result.response.components for c in row["components"]]
+    assert buttons
+    assert all(c.get("disabled") for c in buttons)
+
+
+async def test_every_message_is_sent_with_no_pings(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "ask", question="ISIL financing oil")
+    await sim.alice.click(result.response, label="More results")
+    await sim.alice.send(sim.channel, f"{sim.bot.user.mention} hawala")
+    await sim.alice.slash(sim.channel, "cite", report=REPORT_2018, paragraph="13")
+    bodies = sim.bot_messages()
+    assert len(bodies) >= 4
+    for body in bodies:
+        assert body["allowed_mentions"] == {"parse": []}, body["path"]
+
+
+async def test_one_log_line_per_command_without_the_question(
+    sim: Sim, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="reportbot.commands")
+    await sim.alice.slash(sim.channel, "ask", question="secret words about oil")
+    await sim.alice.slash(sim.channel, "cite", report="S/1999/1", paragraph="1")
+    assert len(sim.env.errors) == 1
+    lines = [r.getMessage() for r in caplog.records if r.name == "reportbot.commands"]
+    assert len(lines) == 2
+    assert re.fullmatch(r"command=ask latency_ms=\d+ hits=3 outcome=ok", lines[0])
+    assert re.fullmatch(r"command=cite latency_ms=\d+ hits=- outcome=user_error", lines[1])
+    assert "secret" not in caplog.text
