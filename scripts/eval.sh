@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 EVAL_DIR=${EVAL_DIR:-}
 if [ -z "$EVAL_DIR" ]; then
-    for candidate in ../shared/eval /work/shared/eval tests/retrieval/data; do
+    for candidate in ../shared/eval /work/shared/eval; do
         if [ -f "$candidate/eval_retrieval.py" ]; then EVAL_DIR=$candidate; break; fi
     done
 fi

@@ -14,15 +14,15 @@ from pathlib import Path
 from retrieval.library import Library
 
 QUESTIONS = json.loads((Path(__file__).parent / "data" / "dev_questions.json").read_text("utf-8"))
-REACHED = 0.7748  # nDCG@10 over the answerable dev questions (n=19)
+REACHED = 0.7879  # nDCG@10 over the answerable dev questions (n=19)
 PER_KIND_REACHED = {
     "fact": 0.781,
     "topic": 0.997,
     "entity": 0.877,
     "number": 0.974,
-    "acronym": 0.868,
+    "acronym": 0.945,
     "cross-report": 0.887,
-    "paraphrase": 0.091,
+    "paraphrase": 0.097,
     "cite-style": 0.967,
 }
 
