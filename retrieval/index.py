@@ -426,7 +426,9 @@ class Bm25Index:
             if mask is not None:
                 np.copyto(head, np.float32(0.0), where=~mask)
             margin = _MARGIN_PER_TERM * (len(terms) + 2)
-            candidates = _near_top(acc, self._shift, k, margin)
+            # Narrower blocks mean fewer candidates; below 256 docs numpy's max gets slow.
+            width = min(1 << self._shift, max(256, 1 << max(self._n >> 11, 1).bit_length()))
+            candidates = _near_top(acc, width, k, margin)
         finally:
             touched = sum(hi - lo for lo, hi in spans)
             if touched > self._n >> 3 or any(t in self._dense_row for t in terms):
@@ -485,9 +487,9 @@ def _impacts32(
     return (tf * (K1 + 1) / (tf + norm[post_doc])).astype("<f4")
 
 
-def _near_top(acc: np.ndarray, shift: int, k: int, margin: float) -> np.ndarray:
+def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
     """Docs whose approximate score may be among the best k, found through block maxima."""
-    best = acc.reshape(-1, 1 << shift).max(axis=1)
+    best = acc.reshape(-1, width).max(axis=1)
     positive = best[best > 0]
     if not positive.size:
         return np.empty(0, dtype=np.int64)
@@ -495,7 +497,7 @@ def _near_top(acc: np.ndarray, shift: int, k: int, margin: float) -> np.ndarray:
     floor = np.partition(positive, -k)[-k] if positive.size >= k else positive.min() * 0
     blocks = np.flatnonzero(best >= floor * (1 - margin))
     blocks = blocks[best[blocks] > 0]
-    docs = ((blocks[:, None] << shift) + np.arange(1 << shift)).reshape(-1)
+    docs = (blocks[:, None] * width + np.arange(width)).reshape(-1)
     values = acc[docs]
     docs, values = docs[values > 0], values[values > 0]
     if docs.size > k:  # the k-th best among these is the k-th best overall
