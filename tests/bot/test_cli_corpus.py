@@ -273,3 +273,19 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(
     assert out == ""
     assert err.startswith(f"reportbot: {junk}: not a usable reportbot database")
     assert junk.read_bytes() == before
+
+
+def test_reportbot_read_only_refuses_ingest_and_still_cites(
+    capsys, bundled_db: Path, tmp_path: Path, report_text, table_checksums
+) -> None:
+    env = {"REPORTBOT_DB": str(bundled_db), "REPORTBOT_READ_ONLY": "1"}
+    path = tmp_path / "new.txt"
+    path.write_text(report_text(PARAGRAPHS), encoding="utf-8")
+    before = table_checksums(bundled_db)
+    status, _, err = run(capsys, "ingest", str(path), "--symbol", "S/2099/1", env=env)
+    assert status == 2
+    assert "read-only" in err
+    status, out, _ = run(capsys, "cite", "S/2016/501", "91", env=env)
+    assert status == 0
+    assert "— S/2016/501, para. 91" in out
+    assert table_checksums(bundled_db) == before
