@@ -245,11 +245,6 @@ def test_shard_settings_reach_the_bot() -> None:
     assert not isinstance(plain, commands.AutoShardedBot)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/client.py setup_hook opens the library without read_only=settings.read_only; "
-    "remove this mark when it does",
-)
 def test_a_read_only_replica_is_never_written(tmp_path) -> None:
     """REPORTBOT_READ_ONLY=1: the shipped file (WAL switched off, as documented) stays as it was."""
     import asyncio
