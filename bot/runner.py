@@ -23,6 +23,7 @@ from discord.ext import commands
 from bot.health import HEARTBEAT_INTERVAL_S, Heartbeat, write_heartbeat
 from bot.rejection import forget_rejection, read_rejection, record_rejection
 from bot.settings import Settings, SettingsError
+from corpus.errors import UserError
 
 log = logging.getLogger("reportbot.runner")
 
@@ -155,6 +156,9 @@ async def _wait_for_start(start: asyncio.Task[None], token: str, settings: Setti
             log.exception("the gateway closed the connection (code %s)", exc.code)
             return EXIT_FAILURE
         return _reject(settings, token, f"gateway close {exc.code}: {FATAL_CLOSE_CODES[exc.code]}")
+    except UserError as exc:  # e.g. the database is missing, corrupt or too new: say so plainly
+        log.error("cannot start: %s", exc)
+        return EXIT_FAILURE
     except Exception:
         log.exception("the bot stopped on an unexpected error")
         return EXIT_FAILURE

@@ -183,6 +183,16 @@ def test_missing_privileged_intents_exit_78_with_a_clear_message(tmp_path) -> No
     assert "STUB: database closed" in err
 
 
+def test_a_replica_without_its_database_says_so_in_one_line(tmp_path) -> None:
+    env = {"STUB_FACTORY": "real", "REPORTBOT_READ_ONLY": "1"}
+    status, out, err = Launched(tmp_path, env, []).finish()
+    assert status == 1
+    assert "reportbot.runner: cannot start:" in out
+    assert "does not exist" in out
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "reportbot.sqlite3").exists()
+
+
 def test_run_without_a_token_says_what_to_set_and_exits_2(tmp_path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
