@@ -24,6 +24,7 @@ REPHRASE_HINT = (
     "fighters”), fewer words, or no report filter."
 )
 WEAK_NOTE = "⚠️ Weak match: no paragraph covers your whole question; check the quotes below."
+FOOTNOTES_HEADING = "*Footnotes*"
 _ELLIPSIS = "…"
 _BOLD_OPEN, _BOLD_CLOSE = "\ue000", "\ue001"  # private-use marks survive escaping, then become **
 # Escaped everywhere (discord.utils.escape_markdown skips the inside of "[a](b) … [c](d)").
@@ -322,16 +323,7 @@ def _paragraph_embeds(para: Paragraph, link_base_url: str, date: dt.date | None)
         _quote(body, s, e)
         for s, e in split_verbatim(body, 0, len(body), budget, lambda s, e: _quote(body, s, e))
     ]
-    for note in para.footnotes:
-        label = f"[{note.number}] "
-        text = note.text
-        spans = split_verbatim(
-            text, 0, len(text), budget - 10, lambda s, e, t=text: "-# " + escape_quoted(t[s:e])
-        )
-        units += [
-            f"-# {label if i == 0 else ''}{escape_quoted(text[s:e])}"
-            for i, (s, e) in enumerate(spans)
-        ]
+    units += _footnote_units(para, budget)
     descriptions = _join_units(units, budget)
     url = document_url(link_base_url, para.report)
     footer = f"{para.report} · {format_date(date)}"
@@ -347,11 +339,29 @@ def _paragraph_embeds(para: Paragraph, link_base_url: str, date: dt.date | None)
     ]
 
 
-def _join_units(units: list[str], budget: int) -> list[str]:
+def _footnote_units(para: Paragraph, budget: int) -> list[str]:
+    """The paragraph's footnotes as "[n] text" lines under a heading, long ones split."""
+    lines = []
+    for note in para.footnotes:
+        label, text = f"[{note.number}] ", note.text
+        spans = split_verbatim(
+            text, 0, len(text), budget - 40, lambda s, e, t=text: escape_quoted(t[s:e])
+        )
+        lines += [
+            f"{label if i == 0 else ''}{escape_quoted(text[s:e])}" for i, (s, e) in enumerate(spans)
+        ]
+    if not lines:
+        return []
+    lines[0] = f"{FOOTNOTES_HEADING}\n{lines[0]}"
+    return _join_units(lines, budget, sep="\n")
+
+
+def _join_units(units: list[str], budget: int, sep: str = "\n\n") -> list[str]:
+    """Join units in order into as few texts of at most `budget` characters as possible."""
     out: list[str] = []
     for unit in units:
-        if out and len(out[-1]) + 2 + len(unit) <= budget:
-            out[-1] += "\n\n" + unit
+        if out and len(out[-1]) + len(sep) + len(unit) <= budget:
+            out[-1] += sep + unit
         else:
             out.append(unit)
     return out
