@@ -69,3 +69,31 @@ async def test_unanswerable_dev_question_is_flagged_weak(library: Library) -> No
             answer = await library.ask(question["question"], k=10)
             assert answer.weak or not answer.hits, question["question"]
             assert answer.reason
+
+
+def test_ask_json_is_what_the_scorer_reads(bundled_db: Path, capsys) -> None:
+    """`reportbot ask --json` (run in-process here) is the ranking scripts/eval.sh scores."""
+    from bot.cli import main
+
+    status = main(
+        ["--db", str(bundled_db), "ask", "--json", "-k", "3", "Daesh attacks in Kabul"], env={}
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert [hit["citation"] for hit in out["hits"]][:2] == [
+        "S/2016/501, para. 34",
+        "S/2018/80, para. 31",
+    ]
+    for hit in out["hits"]:
+        assert hit["excerpt"] in hit["text"]
+        assert set(hit) >= {"report", "number", "score", "section", "matched", "coverage"}
+    assert {"query", "took_ms", "weak", "reason", "total"} <= set(out)
+
+
+def test_ask_prints_quotes_with_citations(bundled_db: Path, capsys) -> None:
+    from bot.cli import main
+
+    assert main(["--db", str(bundled_db), "ask", "S/2018/80#13"], env={}) == 0
+    printed = capsys.readouterr().out
+    assert "S/2018/80, para. 13" in printed
+    assert "ISIL to generate revenues" in printed
