@@ -244,7 +244,9 @@ def render_answer(answer: Answer, *, link_base_url: str, offset: int = 0) -> Rep
     if not answer.hits[offset:]:
         return _no_match(answer) if offset == 0 else Reply(content="No more results.")
     title = clip(f"Results for “{answer.query}”", limits.EMBED_TITLE_CHARS)
-    intro = WEAK_NOTE if answer.weak else ""
+    intro = ""
+    if answer.weak:
+        intro = f"⚠️ Weak match: {escape_quoted(answer.reason)}" if answer.reason else WEAK_NOTE
     embeds: list[list[str]] = [[intro] if intro else []]
     reserve = len(title) + 200  # the footer, written last
     total = len(intro)

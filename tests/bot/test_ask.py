@@ -8,6 +8,7 @@ import re
 import pytest
 import simcord
 
+from bot.cogs.ask import MENTION_HELP
 from bot.views import ONLY_THE_ASKER
 from tests.bot.conftest import REPORT_2018, Sim, all_text, plain
 
@@ -184,3 +185,8 @@ async def test_one_log_line_per_command_without_the_question(
     assert re.fullmatch(r"command=ask latency_ms=\d+ hits=3 outcome=ok", lines[0])
     assert re.fullmatch(r"command=cite latency_ms=\d+ hits=- outcome=user_error", lines[1])
     assert "secret" not in caplog.text
+
+
+async def test_a_bare_mention_explains_how_to_ask(sim: Sim) -> None:
+    await sim.alice.send(sim.channel, sim.bot.user.mention)
+    assert sim.channel.last_message.content == MENTION_HELP

@@ -92,6 +92,11 @@ def test_excerpt_inside_a_paragraph_is_marked_with_ellipses() -> None:
 def test_weak_answer_says_so_and_no_answer_suggests_rephrasing() -> None:
     weak = render_answer(make_answer([make_hit(make_paragraph())], weak=True), link_base_url=BASE)
     assert WEAK_NOTE in weak.embeds[0].description
+    why = make_answer([make_hit(make_paragraph())], weak=True, reason="Only “oil” matched.")
+    assert (
+        "⚠️ Weak match: Only “oil” matched."
+        in render_answer(why, link_base_url=BASE).embeds[0].description
+    )
     none = render_answer(make_answer([], reason="No paragraph mentions “zzz”."), link_base_url=BASE)
     assert none.embeds[0].title == NO_MATCH_TITLE
     assert "zzz" in none.embeds[0].description
