@@ -94,11 +94,11 @@ async def serve(settings: Settings, bot_factory: BotFactory) -> int:
     assert settings.token is not None
     token = settings.token.reveal()
     marker = settings.rejected_token_file
-    rejected = read_rejection(marker, token)
+    rejected = read_rejection(marker, login_identity(settings))
     if rejected is not None:
         log.error(
-            "Discord already rejected this token (%s); not logging in again. Fix it, then start "
-            "with a new token, or delete %s to retry the same one.",
+            "Discord already rejected this token with these settings (%s); not logging in "
+            "again. Fix the cause and change the token or shard settings, or delete %s to retry.",
             rejected,
             marker,
         )
@@ -107,6 +107,13 @@ async def serve(settings: Settings, bot_factory: BotFactory) -> int:
     bot = bot_factory(settings)
     with _heartbeat(bot, settings):
         return await _run_until_stopped(bot, token, settings)
+
+
+def login_identity(settings: Settings) -> str:
+    """What a refusal depends on: the token, the shard layout and the gateway library version."""
+    assert settings.token is not None
+    shards = f"{settings.shard_count}:{settings.shard_ids}"
+    return f"{settings.token.reveal().strip()}\n{shards}\ndiscord.py {discord.__version__}"
 
 
 async def _run_until_stopped(bot: commands.Bot, token: str, settings: Settings) -> int:
@@ -129,25 +136,24 @@ async def _run_until_stopped(bot: commands.Bot, token: str, settings: Settings) 
             loop.call_later(STOP_GRACE_S, start.cancel)
 
         with _signal_handlers(loop, stop):
-            status = await _wait_for_start(start, token, settings)
+            status = await _wait_for_start(start, settings)
             if closer:
                 await closer[0]
     log.info("stopped with exit status %d", status)
     return status
 
 
-async def _wait_for_start(start: asyncio.Task[None], token: str, settings: Settings) -> int:
+async def _wait_for_start(start: asyncio.Task[None], settings: Settings) -> int:
     """Map how bot.start() ended to an exit status; record a rejected token."""
     try:
         await start
     except asyncio.CancelledError:
         return EXIT_OK  # cancelled only by our own stop()
     except discord.LoginFailure:
-        return _reject(settings, token, "Discord refused the token (401 Unauthorized)")
+        return _reject(settings, "Discord refused the token (401 Unauthorized)")
     except discord.PrivilegedIntentsRequired:
         return _reject(
             settings,
-            token,
             "the bot asks for privileged intents that are not enabled for it in the Discord "
             "Developer Portal (Bot > Privileged Gateway Intents)",
         )
@@ -155,7 +161,7 @@ async def _wait_for_start(start: asyncio.Task[None], token: str, settings: Setti
         if exc.code not in FATAL_CLOSE_CODES:
             log.exception("the gateway closed the connection (code %s)", exc.code)
             return EXIT_FAILURE
-        return _reject(settings, token, f"gateway close {exc.code}: {FATAL_CLOSE_CODES[exc.code]}")
+        return _reject(settings, f"gateway close {exc.code}: {FATAL_CLOSE_CODES[exc.code]}")
     except UserError as exc:  # e.g. the database is missing, corrupt or too new: say so plainly
         log.error("cannot start: %s", exc)
         return EXIT_FAILURE
@@ -165,12 +171,12 @@ async def _wait_for_start(start: asyncio.Task[None], token: str, settings: Setti
     return EXIT_OK
 
 
-def _reject(settings: Settings, token: str, reason: str) -> int:
+def _reject(settings: Settings, reason: str) -> int:
     """Log a configuration failure, and remember it so restarts do not ask Discord again."""
     log.error("%s. Not retrying: exit status %d.", reason, EXIT_CONFIG)
     marker = settings.rejected_token_file
     try:
-        record_rejection(marker, token, reason)
+        record_rejection(marker, login_identity(settings), reason)
     except OSError as exc:
         log.warning(
             "could not record the rejection in %s (%s); set REPORTBOT_REJECTED_TOKEN_FILE to a "

@@ -5,7 +5,9 @@ heartbeat and (with STUB_FACTORY=real) the real bot and library run; only the HT
 application lookup and the gateway connection are stubbed. Environment knobs:
   STUB_LOGIN=ok|reject|hang  reject raises discord.LoginFailure, as a 401 from Discord does;
                              hang never answers (and touches $STUB_CONNECTED_FILE)
-  STUB_CONNECT=idle|intents  idle waits until close(); intents raises PrivilegedIntentsRequired
+  STUB_CONNECT=idle|intents|close:CODE
+                             idle waits until close(); intents raises PrivilegedIntentsRequired;
+                             close:4004 raises ConnectionClosed with that gateway close code
   STUB_FACTORY=real|minimal  minimal: a bare commands.Bot holding one aiosqlite connection
 Markers on stderr ("STUB: ...") let the test see what happened inside; the stub's connect()
 touches $STUB_CONNECTED_FILE, so the test knows when login and setup_hook are over.
@@ -54,8 +56,12 @@ async def application_info(self: discord.Client) -> Any:
 
 
 async def connect(self: discord.Client, *, reconnect: bool = True) -> None:
-    if os.environ.get("STUB_CONNECT", "idle") == "intents":
+    mode = os.environ.get("STUB_CONNECT", "idle")
+    if mode == "intents":
         raise discord.PrivilegedIntentsRequired(None)
+    if mode.startswith("close:"):  # the gateway closed the websocket with this code
+        socket = types.SimpleNamespace(close_code=int(mode.removeprefix("close:")))
+        raise discord.ConnectionClosed(socket, shard_id=None)  # type: ignore[arg-type]
     say("connected")
     await asyncio.to_thread(Path(os.environ["STUB_CONNECTED_FILE"]).touch)
     # Like the real connect(): return once close() has run (it has no event to wait on).

@@ -21,8 +21,8 @@ from discord.ext import commands
 
 from bot.health import Heartbeat, judge_heartbeat
 from bot.rejection import fingerprint
-from bot.runner import EXIT_CONFIG, take_heartbeat
-from bot.settings import Settings
+from bot.runner import EXIT_CONFIG, login_identity, take_heartbeat
+from bot.settings import Secret, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "MTAwMA.sentinel-token-never-to-be-printed.abcdef"
@@ -152,7 +152,8 @@ def test_refused_token_exits_78_and_later_starts_do_not_log_in(tmp_path) -> None
     assert "Discord refused the token" in out
     assert err.count("STUB: login attempt") == 1
     marker = tmp_path / "reportbot.rejected-token"
-    assert json.loads(marker.read_text())["sha256"] == fingerprint(TOKEN)
+    identity = login_identity(Settings(token=Secret(TOKEN)))
+    assert json.loads(marker.read_text())["sha256"] == fingerprint(identity)
     assert TOKEN not in marker.read_text() + out + err
 
     status, out, err = Launched(tmp_path, env, []).finish()  # a restart with the same token
@@ -174,12 +175,41 @@ def test_a_new_token_clears_the_rejection(tmp_path) -> None:
     assert not (tmp_path / "reportbot.rejected-token").exists()
 
 
+def test_new_shard_settings_clear_a_sharding_refusal(tmp_path) -> None:
+    """Gateway close 4011 (sharding required) is fixed by sharding, with the same token."""
+    env = {"STUB_FACTORY": "minimal", "STUB_CONNECT": "close:4011"}
+    assert Launched(tmp_path, env, []).finish()[0] == 78
+    status, out, err = Launched(tmp_path, env, []).finish()
+    assert status == 78
+    assert "STUB: login attempt" not in err
+
+    run = Launched(tmp_path, {"STUB_FACTORY": "minimal"}, ["--shard-count", "2"])
+    run.wait_until_running()
+    run.process.send_signal(signal.SIGTERM)
+    status, out, err = run.finish()
+    assert status == 0, out + err
+    assert "STUB: login attempt" in err
+
+
 def test_missing_privileged_intents_exit_78_with_a_clear_message(tmp_path) -> None:
     env = {"STUB_FACTORY": "minimal", "STUB_CONNECT": "intents"}
     status, out, err = Launched(tmp_path, env, []).finish()
     assert status == 78
     assert "privileged intents" in out
     assert "Developer Portal" in out
+    assert "STUB: database closed" in err
+
+
+@pytest.mark.parametrize(
+    ("close_code", "status", "remembered"),
+    [(4004, 78, True), (4014, 78, True), (4011, 78, True), (4000, 1, False), (1006, 1, False)],
+)
+def test_gateway_close_codes_that_need_a_fix_exit_78(tmp_path, close_code, status, remembered):
+    env = {"STUB_FACTORY": "minimal", "STUB_CONNECT": f"close:{close_code}"}
+    got, out, err = Launched(tmp_path, env, []).finish()
+    assert got == status, out + err
+    assert (tmp_path / "reportbot.rejected-token").exists() is remembered
+    assert f"{close_code}" in out
     assert "STUB: database closed" in err
 
 
