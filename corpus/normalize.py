@@ -13,6 +13,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _HYPHENATED_END = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)-$")
 _LEADING_WORD = re.compile(r"^[^\W\d_]+")
+_LONGEST_WORD = 80  # look no further back for the hyphenated word (keeps joining linear)
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
@@ -43,7 +44,7 @@ def join_wrapped(head: str, tail: str, words: frozenset[str]) -> str:
     head, tail = head.rstrip(), tail.lstrip()
     if not head or not tail:
         return head or tail
-    end = _HYPHENATED_END.search(head)
+    end = _HYPHENATED_END.search(head, max(0, len(head) - _LONGEST_WORD))
     start = _LEADING_WORD.match(tail)
     if end is None or start is None:
         return f"{head} {tail}"
