@@ -9,12 +9,12 @@ one embed is split at sentence or word boundaries into pieces that are each a ve
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot import discord_limits as limits
 from bot.links import document_url
+from bot.quoting import clip, escape_quoted, quote_block, split_verbatim
 from corpus.model import Paragraph
 from retrieval.answer import Answer, Hit, IngestResult, ReportSummary
 
@@ -25,16 +25,6 @@ REPHRASE_HINT = (
 )
 WEAK_NOTE = "⚠️ Weak match: no paragraph covers your whole question; check the quotes below."
 FOOTNOTES_HEADING = "*Footnotes*"
-_ELLIPSIS = "…"
-_BOLD_OPEN, _BOLD_CLOSE = "\ue000", "\ue001"  # private-use marks survive escaping, then become **
-# Escaped everywhere (discord.utils.escape_markdown skips the inside of "[a](b) … [c](d)").
-_MARKDOWN_CHAR = re.compile(r"([\\*_~`|\[\]>#])")
-_LINE_START_MARK = re.compile(r"^(\s*)([-+])", re.MULTILINE)  # list bullets, "-# " subtext
-_LIST_NUMBER = re.compile(r"^(\s*\d+)\.", re.MULTILINE)
-_MASS_MENTION = re.compile(r"@(everyone|here)")
-_ANGLE_MARKUP = re.compile(r"<(?=[@#:/]|a:|t:)")  # <@user> <@&role> <#chan> <:emoji:> <t:…> </cmd:>
-_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*\s+")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -114,91 +104,8 @@ def check_limits(reply: Reply) -> None:
         raise LimitError("embeds exceed the per-message total")
 
 
-# ---------------------------------------------------------------- escaping
-
-
-def escape_quoted(text: str) -> str:
-    """Escape report text so it renders as written: no Markdown, links, lists or mentions."""
-    text = _MARKDOWN_CHAR.sub(r"\\\1", text)
-    text = _LINE_START_MARK.sub(r"\1\\\2", text)
-    text = _LIST_NUMBER.sub(r"\1\\.", text)
-    text = _MASS_MENTION.sub("@\u200b\\1", text)
-    return _ANGLE_MARKUP.sub("<\u200b", text)
-
-
-def clip(text: str, limit: int) -> str:
-    """Shorten text that is not a quotation (titles, user input) with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + _ELLIPSIS
-
-
 def format_date(date: dt.date | None) -> str:
     return f"{date.day} {date:%B %Y}" if date else "undated"
-
-
-def _quote(text: str, start: int, end: int, highlights: Sequence[tuple[int, int]] = ()) -> str:
-    """Render text[start:end] as an escaped block quote with the highlighted words in bold."""
-    marked, pos = [], start
-    clean = _BOLD_OPEN not in text and _BOLD_CLOSE not in text
-    for lo, hi in sorted(highlights) if clean else ():
-        lo, hi = max(lo, start, pos), min(hi, end)
-        if lo < hi:
-            marked += [text[pos:lo], _BOLD_OPEN, text[lo:hi], _BOLD_CLOSE]
-            pos = hi
-    marked.append(text[pos:end])
-    body = escape_quoted("".join(marked)).replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
-    lead = _ELLIPSIS if start > 0 and not text[:start].endswith("\n") else ""
-    tail = _ELLIPSIS if end < len(text.rstrip()) else ""
-    return "\n".join("> " + line for line in f"{lead}{body}{tail}".split("\n"))
-
-
-# ---------------------------------------------------------------- splitting
-
-
-def split_verbatim(
-    text: str, start: int, end: int, budget: int, render: Callable[[int, int], str]
-) -> list[tuple[int, int]]:
-    """Cut text[start:end] into spans whose rendering fits `budget`, at sentence ends if possible.
-
-    Every span is a slice of `text`; the whitespace at a cut is the only thing left out.
-    """
-    spans: list[tuple[int, int]] = []
-    while start < end:
-        if len(render(start, end)) <= budget:
-            spans.append((start, end))
-            break
-        cut = _best_cut(text, start, end, budget, render)
-        piece_end = len(text[:cut].rstrip()) if text[start:cut].strip() else cut
-        spans.append((start, piece_end))
-        gap = _SPACE.match(text, cut)
-        start = gap.end() if gap else cut
-    return spans
-
-
-def _best_cut(
-    text: str, start: int, end: int, budget: int, render: Callable[[int, int], str]
-) -> int:
-    """The furthest boundary after `start` whose piece fits: sentence end, else space, else char."""
-    sentences = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
-    spaces = [m.start() for m in _SPACE.finditer(text, start, end) if m.start() > start]
-    chars = list(range(start + 1, end))
-    for candidates in (sentences, spaces, chars):
-        cuts = [c for c in candidates if start < c < end]
-        best = _last_fitting(cuts, lambda c: len(render(start, c)) <= budget)
-        # A sentence cut that leaves most of the budget empty reads worse than a word cut.
-        if best is not None and (candidates is chars or len(render(start, best)) > budget // 2):
-            return best
-    raise LimitError("a single character does not fit the budget")
-
-
-def _last_fitting(cuts: list[int], fits: Callable[[int], bool]) -> int | None:
-    lo, hi, best = 0, len(cuts) - 1, None
-    while lo <= hi:  # rendered length grows with the cut, so bisect
-        mid = (lo + hi) // 2
-        if fits(cuts[mid]):
-            best, lo = cuts[mid], mid + 1
-        else:
-            hi = mid - 1
-    return best
 
 
 def pack_embeds(embeds: Sequence[EmbedSpec]) -> list[list[int]]:
@@ -232,9 +139,9 @@ def _hit_blocks(hit: Hit, link_base_url: str, budget: int) -> list[str]:
         ex.start,
         ex.end,
         budget - len(footer) - 1,
-        lambda s, e: _quote(text, s, e, ex.highlights),
+        lambda s, e: quote_block(text, s, e, ex.highlights),
     )
-    blocks = [_quote(text, s, e, ex.highlights) for s, e in spans]
+    blocks = [quote_block(text, s, e, ex.highlights) for s, e in spans]
     blocks[-1] += "\n" + footer
     return blocks
 
@@ -322,8 +229,8 @@ def _paragraph_embeds(para: Paragraph, link_base_url: str, date: dt.date | None)
     units = [head] if head else []
     body = para.text
     units += [
-        _quote(body, s, e)
-        for s, e in split_verbatim(body, 0, len(body), budget, lambda s, e: _quote(body, s, e))
+        quote_block(body, s, e)
+        for s, e in split_verbatim(body, 0, len(body), budget, lambda s, e: quote_block(body, s, e))
     ]
     units += _footnote_units(para, budget)
     descriptions = _join_units(units, budget)

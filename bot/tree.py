@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot import discord_limits as limits
-from bot.replies import clip
+from bot.quoting import clip
 from corpus.errors import UserError
 
 command_log = logging.getLogger("reportbot.commands")

@@ -10,7 +10,8 @@ from typing import Any
 import discord
 
 from bot import discord_limits as limits
-from bot.replies import EmbedSpec, ParagraphRef, Reply, clip, render_paragraphs
+from bot.quoting import clip
+from bot.replies import EmbedSpec, ParagraphRef, Reply, render_paragraphs
 from bot.tree import reply_privately, report_error
 from corpus.errors import UserError
 from retrieval.library import Library

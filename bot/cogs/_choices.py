@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import discord_limits as limits
-from bot.replies import clip, format_date
+from bot.quoting import clip
+from bot.replies import format_date
 from corpus.model import Paragraph
 from retrieval.answer import ReportSummary
 

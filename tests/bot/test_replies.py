@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import discord_limits as limits
+from bot.quoting import escape_quoted, split_verbatim
 from bot.replies import (
     NO_MATCH_TITLE,
     REPHRASE_HINT,
@@ -17,13 +18,11 @@ from bot.replies import (
     EmbedSpec,
     LimitError,
     Reply,
-    escape_quoted,
     render_answer,
     render_ingest,
     render_paragraphs,
     render_reports,
     render_text,
-    split_verbatim,
 )
 from corpus.model import Footnote, Paragraph, ReportMeta
 from retrieval.answer import Answer, Excerpt, Hit, IngestResult, ReportSummary
