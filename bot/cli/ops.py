@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     health.set_defaults(handler=_health)
 
 
-def _flags(args: argparse.Namespace) -> dict[str, object]:
+def run_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The settings `run`'s flags change; flags win over the environment."""
     changes: dict[str, object] = {
         name: getattr(args, name)
         for name in ("log_level", "shard_count", "shard_ids")
@@ -60,7 +61,7 @@ def _flags(args: argparse.Namespace) -> dict[str, object]:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run_bot  # imports discord: keep the offline commands light
 
-    return run_bot(settings.replace(**_flags(args)))
+    return run_bot(settings.replace(**run_overrides(args)))
 
 
 def _health(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.cli import build_parser
-from bot.cli.ops import _flags
+from bot.cli.ops import run_overrides
 from bot.settings import (
     DEFAULT_HEARTBEAT_PATH,
     Secret,
@@ -165,7 +165,7 @@ def test_logging_the_settings_does_not_log_the_token(caplog: pytest.LogCaptureFi
 
 
 def _run_flags(*argv: str) -> dict[str, object]:
-    return _flags(build_parser().parse_args(["run", *argv]))
+    return run_overrides(build_parser().parse_args(["run", *argv]))
 
 
 def test_flags_override_the_environment() -> None:
