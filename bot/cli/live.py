@@ -43,8 +43,20 @@ def run_sync_command(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token is None:
         print(f"reportbot: {NEEDS_TOKEN}", file=sys.stderr)
         return 2
+    import discord
+
     guild_id = args.guild if args.guild is not None else settings.guild_id
-    count = asyncio.run(sync_commands(settings, guild_id))
+    try:
+        count = asyncio.run(sync_commands(settings, guild_id))
+    except discord.LoginFailure:
+        print(
+            "reportbot: Discord rejected the token; reset it in the Developer Portal.",
+            file=sys.stderr,
+        )
+        return 2
+    except (discord.HTTPException, OSError) as error:  # network down, missing access to guild
+        print(f"reportbot: could not sync: {error}", file=sys.stderr)
+        return 1
     where = f"to server {guild_id}" if guild_id else "globally (may take up to an hour to show)"
     print(f"Synced {count} commands {where}.")
     return 0
