@@ -75,7 +75,8 @@ def _long_form(acronym: str, before: str) -> str | None:
 class Match:
     """A name found in a question, and the other names of the same thing."""
 
-    typed: tuple[str, ...]  # the terms of the name as found in the question
+    name: str  # the name as the group spells it ("IS", "Islamic State")
+    typed: tuple[str, ...]  # the terms of that name (none for "IS", a stopword)
     others: tuple[tuple[str, ...], ...]  # terms of each other name of the group
 
 
@@ -94,12 +95,12 @@ class AliasTable:
         present = set(terms)
         found: list[Match] = []
         for names in self._names:
-            typed = [t for n, t in names if _is_in(n, t, question, present)]
+            typed = [(n, t) for n, t in names if _is_in(n, t, question, present)]
             if not typed:
                 continue
-            best = max(typed, key=len)
+            name, best = max(typed, key=lambda nt: len(nt[1]))
             others = tuple(dict.fromkeys(t for _n, t in names if t and t != best))
-            found.append(Match(best, others))
+            found.append(Match(name, best, others))
         return found
 
     def to_bytes(self) -> bytes:

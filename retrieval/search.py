@@ -10,6 +10,7 @@ round adds the words the first round's best paragraphs share (pseudo-relevance f
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import math
 import time
@@ -22,7 +23,7 @@ import numpy as np
 
 from corpus.model import Paragraph, Report, ReportMeta
 from retrieval import index as bm25
-from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
+from retrieval.aliases import AliasGroup, AliasTable, Match, curated_aliases, learn_aliases
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
 from retrieval.query import Query, parse_query
@@ -39,6 +40,7 @@ FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.25
 WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
+_NAME_KEY = "name:"  # importance key of a name typed without terms of its own ("IS")
 _ALIASES_BLOB = "aliases"
 _INDEX_PREFIX = "index/"
 
@@ -315,7 +317,7 @@ def _replace_score(hit: Hit, score: float) -> Hit:
     return Hit(hit.paragraph, score, hit.excerpt, hit.matched, hit.coverage, hit.report_date)
 
 
-def _date(searcher: Searcher, paragraph: Paragraph) -> object:
+def _date(searcher: Searcher, paragraph: Paragraph) -> dt.date | None:
     meta = searcher.reports.get(paragraph.report)
     return meta.date if meta else None
 
@@ -339,8 +341,11 @@ def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
     origin: dict[str, str] = {}
     for match in searcher.aliases.find(question, query.terms):
         typed = [t for t in match.typed if t in importance]
-        anchor = typed[0] if typed else None
+        anchor = typed[0] if typed else _NAME_KEY + match.name
         is_known = bool(typed) and all(searcher.index.has_term(t) for t in typed)
+        if not typed:  # "IS": its one-word names stand in for it, weighted as one word
+            _add_name_synonyms(searcher, match, anchor, terms, weights, importance, origin)
+            continue
         for name in match.others:
             if is_known and len(name) > 1:
                 continue  # the typed name is in the reports: its spelled-out form adds only drift
@@ -355,12 +360,38 @@ def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
                     share = ALIAS_WEIGHT * worth
                 terms.append(term)
                 weights.append(share)
-                origin[term] = anchor or term
-                if anchor is None:
-                    importance[term] = _idf(searcher, term) * ALIAS_WEIGHT
-        if len(typed) == 1 and anchor and is_known:
+                origin[term] = anchor
+        if len(typed) == 1 and is_known:
             _damp_typed(searcher, terms, weights, anchor, match.others)
     return _Plan(terms, weights, origin, importance)
+
+
+def _add_name_synonyms(
+    searcher: Searcher,
+    match: Match,
+    anchor: str,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+) -> None:
+    """A name with no terms of its own ("IS") counts as its one-word names taken together."""
+    singles = [n[0] for n in match.others if len(n) == 1 and n[0] not in importance]
+    if not singles:
+        return
+    union = _union_idf(searcher, singles)
+    for term in singles:
+        terms.append(term)
+        weights.append(min(1.0, union / _idf(searcher, term)))
+        origin[term] = anchor
+    importance[anchor] = union
+
+
+def _union_idf(searcher: Searcher, words: Sequence[str]) -> float:
+    """The idf of "any of these words", taking their doc frequencies as disjoint."""
+    n = len(searcher.index)
+    df = min(sum(searcher.index.term_doc_frequency(t) for t in words), n)
+    return max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
 
 
 def _synonym_damping(searcher: Searcher, typed: str, other: str) -> float:
@@ -400,21 +431,24 @@ def _hit(paragraph: Paragraph, score: float, plan: _Plan, query: Query, searcher
     coverage = sum(plan.importance.get(t, 0.0) for t in matched_terms) / total
     weights: dict[str, float] = {}
     for t, w in zip(plan.terms, plan.weights, strict=True):
-        weights[t] = weights.get(t, 0.0) + _idf(searcher, t) * w
+        if t in plan.importance or t in plan.origin:  # feedback words are not lit
+            weights[t] = weights.get(t, 0.0) + _idf(searcher, t) * w
     excerpt = best_excerpt(paragraph, weights, phrases=query.phrases)
-    matched = tuple(_surface(query.text, t) for t in query.terms if t in matched_terms)
+    matched = tuple(_surface(query.text, t) for t in plan.importance if t in matched_terms)
     return Hit(
         paragraph,
         score,
         excerpt,
         tuple(dict.fromkeys(matched)),
         round(min(coverage, 1.0), 4),
-        _date(searcher, paragraph),  # type: ignore[arg-type]
+        _date(searcher, paragraph),
     )
 
 
 def _surface(text: str, term: str) -> str:
     """The word of the question a term came from, as the user typed it."""
+    if term.startswith(_NAME_KEY):
+        return term.removeprefix(_NAME_KEY)
     for t in tokenize_spans(text):
         if t.term == term:
             return text[t.start : t.end]

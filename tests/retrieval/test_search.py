@@ -179,3 +179,19 @@ async def test_every_hit_quotes_its_own_paragraph(question: str, k: int) -> None
         assert 0.0 <= hit.coverage <= 1.0
     scores = [h.score for h in answer.hits]
     assert scores == sorted(scores, reverse=True)
+
+
+async def test_a_capitalised_short_name_stands_for_its_group() -> None:
+    answer = await ask("IS attacks in Kabul")
+    assert cited(answer)[0] == "S/2016/501, para. 5"
+    assert "IS" in answer.hits[0].matched
+    lower = await ask("is attacks in Kabul")
+    assert "is" not in lower.hits[0].matched
+
+
+async def test_only_question_words_and_their_names_are_highlighted() -> None:
+    answer = await ask("Daesh oil")
+    allowed = {"isil", "daesh", "da'esh", "da’esh", "oil"}
+    for hit in answer.hits:
+        lit = {hit.paragraph.text[a:b].lower() for a, b in hit.excerpt.highlights}
+        assert lit <= allowed, hit.citation
