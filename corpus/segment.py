@@ -75,11 +75,15 @@ def _end_page(units: list[Unit]) -> None:
 
 
 def _is_wrapped(shapes: list[Shape]) -> bool:
-    """Hard-wrapped text has many plain lines that directly continue the line above."""
-    nonblank = [s for s in shapes if s.kind is Kind.TEXT]
+    """Hard-wrapped text has many plain lines that directly continue the line above.
+
+    Only the body counts (from the first "1. " line): a title block or a web page's
+    navigation is a stack of short lines in every layout."""
+    body = next((i for i, s in enumerate(shapes) if s.numbered == 1), len(shapes))
+    nonblank = [s for s in shapes[body:] if s.kind is Kind.TEXT]
     continued = sum(
         1
-        for above, shape in itertools.pairwise(shapes)
+        for above, shape in itertools.pairwise(shapes[body:])
         if above.kind is Kind.TEXT and shape.kind is Kind.TEXT and not shape.is_start
     )
     return continued >= 3 and continued >= _WRAPPED_SHARE * len(nonblank)
