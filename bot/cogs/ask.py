@@ -140,7 +140,10 @@ class Ask(commands.Cog):
             text, outcome = describe_error(error)
             if outcome == "error":
                 log.error("mention reply failed", exc_info=error)
-            await message.reply(text, allowed_mentions=discord.AllowedMentions.none())
+            try:
+                await message.reply(text, allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException:  # e.g. no Send Messages here: nothing more to do
+                log.warning("could not reply to a mention in channel %s", message.channel.id)
         command_log.info(
             "command=mention latency_ms=%.0f hits=%s outcome=%s",
             (time.perf_counter() - started) * 1000,
