@@ -11,6 +11,9 @@ import json
 import math
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from retrieval.library import Library
 
 QUESTIONS = json.loads((Path(__file__).parent / "data" / "dev_questions.json").read_text("utf-8"))
@@ -97,3 +100,27 @@ def test_ask_prints_quotes_with_citations(bundled_db: Path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "S/2018/80, para. 13" in printed
     assert "ISIL to generate revenues" in printed
+
+
+VOCABULARY = sorted(
+    {w.strip('.,;:()“”"') for q in QUESTIONS for w in q["question"].split()}
+    | {"S/2018/80", "para", "13", "year:2016", "report:S/2016/501", '"', "Da’esh", "ISIL’s"}
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=8).map(" ".join), st.integers(1, 10))
+async def test_real_corpus_excerpts_are_slices_of_the_cited_paragraph(
+    library: Library, question: str, k: int
+) -> None:
+    answer = await library.ask(question, k=k)
+    assert answer.hits or answer.reason
+    for hit in answer.hits:
+        (stored,) = await library.cite(hit.paragraph.report, hit.paragraph.number)
+        assert stored.text == hit.paragraph.text
+        assert hit.excerpt.text
+        assert hit.excerpt.text == stored.text[hit.excerpt.start : hit.excerpt.end]
+        for lo, hi in hit.excerpt.highlights:
+            assert hit.excerpt.start <= lo < hi <= hit.excerpt.end
