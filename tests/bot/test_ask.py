@@ -71,12 +71,10 @@ async def test_no_match_says_so_and_suggests_rephrasing(sim: Sim) -> None:
     embed = result.response.embeds[0]
     assert embed.title == "No matching paragraphs"
     assert "Try" in embed.description
-    assert not result.response.components or all(
-        c.get("disabled", False)
-        for row in result.response.components
-        for c in row.get("components", [])
-        if c.get("type") == 2
-    )
+    (row,) = result.response.components  # no paragraphs to show in full
+    (button,) = row["components"]
+    assert button["label"] == "More results"
+    assert button["disabled"]
 
 
 async def test_more_results_pages_in_place_for_the_asker_only(sim: Sim) -> None:
@@ -180,10 +178,12 @@ async def test_one_log_line_per_command_without_the_question(
     await sim.alice.slash(sim.channel, "ask", question="secret words about oil")
     await sim.alice.slash(sim.channel, "cite", report="S/1999/1", paragraph="1")
     assert len(sim.env.errors) == 1
+    await sim.bob.send(sim.channel, f"{sim.bot.user.mention} secret words about oil")
     lines = [r.getMessage() for r in caplog.records if r.name == "reportbot.commands"]
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert re.fullmatch(r"command=ask latency_ms=\d+ hits=3 outcome=ok", lines[0])
     assert re.fullmatch(r"command=cite latency_ms=\d+ hits=- outcome=user_error", lines[1])
+    assert re.fullmatch(r"command=mention latency_ms=\d+ hits=3 outcome=ok", lines[2])
     assert "secret" not in caplog.text
 
 
