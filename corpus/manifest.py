@@ -57,7 +57,8 @@ def _entry(table: Any, index: int, source: str) -> ManifestEntry:
         ordinal=_ordinal(table.get("ordinal"), name, source),
         language=_text(table, "language", name, source) or "en",
     )
-    return ManifestEntry(meta=meta, file=file, layout=_text(table, "layout", name, source))
+    layout = _text(table, "layout", name, source) or None
+    return ManifestEntry(meta=meta, file=file, layout=layout)
 
 
 def _symbol(table: dict[str, Any], name: str, source: str) -> str:
