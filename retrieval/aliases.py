@@ -8,7 +8,6 @@ parenthesis, the first letter at the start of a word.
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -102,13 +101,6 @@ class AliasTable:
             others = tuple(dict.fromkeys(t for _n, t in names if t and t != best))
             found.append(Match(name, best, others))
         return found
-
-    def to_bytes(self) -> bytes:
-        return json.dumps([[list(g.names), g.source] for g in self.groups]).encode()
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> AliasTable:
-        return cls(AliasGroup(tuple(n), s) for n, s in json.loads(data or b"[]"))
 
 
 def _is_in(name: str, terms: tuple[str, ...], question: str, present: set[str]) -> bool:

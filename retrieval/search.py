@@ -110,24 +110,28 @@ class Searcher:
     def rebuild(cls, segments: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:
         """Merge report segments (in citation order) into one index; collect learned aliases."""
         order = sorted(segments, key=report_order)
-        learned = [
-            AliasGroup(tuple(names), f"defined in {symbol}")
-            for symbol in order
-            for names in json.loads(bm25.read_segment_extras(segments[symbol]) or b"[]")
-        ]
+        learned: dict[tuple[str, ...], AliasGroup] = {}
+        for symbol in order:
+            for names in json.loads(bm25.read_segment_extras(segments[symbol]) or b"[]"):
+                learned.setdefault(tuple(names), AliasGroup(tuple(names), f"defined in {symbol}"))
         index = bm25.Bm25Index.from_segments([segments[s] for s in order])
-        return cls(index, tuple(learned), dict(reports))
+        return cls(index, tuple(learned.values()), dict(reports))
 
     @classmethod
     def from_blobs(cls, blobs: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:
         """Load what to_blobs saved (no re-tokenising, no re-merging)."""
         parts = {k.removeprefix(_INDEX_PREFIX): v for k, v in blobs.items() if k != _ALIASES_BLOB}
-        learned = AliasTable.from_bytes(blobs.get(_ALIASES_BLOB, b"[]")).groups
+        learned = tuple(
+            AliasGroup(tuple(names), source)
+            for names, source in json.loads(blobs.get(_ALIASES_BLOB) or b"[]")
+        )
         return cls(bm25.Bm25Index.from_blobs(parts), learned, dict(reports))
 
     def to_blobs(self) -> dict[str, bytes]:
         blobs = {_INDEX_PREFIX + k: v for k, v in self.index.to_blobs().items()}
-        blobs[_ALIASES_BLOB] = AliasTable(self.learned).to_bytes()
+        blobs[_ALIASES_BLOB] = json.dumps(
+            [[list(g.names), g.source] for g in self.learned]
+        ).encode()
         return blobs
 
 
