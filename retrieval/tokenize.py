@@ -176,6 +176,9 @@ _WORD = re.compile(
 )
 
 
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+s$")
+
+
 class Term(NamedTuple):
     """One search term and the span of the original text it came from."""
 
@@ -229,6 +232,8 @@ def _word_pieces(raw: str) -> tuple[tuple[str, int, int], ...]:
     """Terms of one word with offsets relative to it; words repeat, so this is cached."""
     word = normalize_word(raw)
     whole = len(raw)
+    if _PLURAL_ACRONYM.match(raw):  # "FTFs", "IEDs", "NGOs": Snowball keeps the s of "ftfs"
+        return tuple((term, 0, whole) for term in _terms_of_word(word[:-1]))
     if len(word) != whole:  # NFKC changed the length (ligatures): one span for the word
         return tuple((term, 0, whole) for term in _terms_of_word(word))
     parts = [(m.group(), m.start()) for m in re.finditer(r"[^-]+", word)]

@@ -23,6 +23,9 @@ from retrieval.tokenize import americanize, tokenize, tokenize_spans
         ("defence", "defense"),
         ("programme", "program"),
         ("38,000", "38000"),
+        ("FTFs", "FTF"),
+        ("IEDs", "IED"),
+        ("NGOs", "NGO"),
         ("ＩＳＩＬ", "ISIL"),  # full-width letters: NFKC
         ("COUNTER-TERRORISM", "counter‑terrorism"),  # non-breaking hyphen
     ],
