@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 K1 = 1.5  # BM25Okapi's term-frequency saturation
 B = 0.75  # BM25Okapi's length normalisation
@@ -29,6 +30,7 @@ INDEX_VERSION = 1
 # terms positive); candidates within this much larger margin of the k-th best are rescored
 # exactly, so rounding never reorders or drops a hit.
 _MARGIN_PER_TERM = 2e-6
+_CHUNK = 1 << 22  # postings per step when computing impacts at build time
 
 
 def hash_terms(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -187,64 +189,22 @@ class Bm25Index:
         """Merge report segments, in the given order, into one index (idf and avgdl are global)."""
         if block_docs < 1 or block_docs & (block_docs - 1):
             raise ValueError("block_docs must be a power of two")
-        parts = [_unpack(s, SEGMENT_MAGIC) for s in segments]
-        names = [str(h["report"]) for h, _a in parts]
+        parts = [_unpack(s, SEGMENT_MAGIC)[1] for s in segments]
+        names = [read_segment_report(s) for s in segments]
         if len(set(names)) != len(names):
             raise ValueError("a report appears in two segments")
-        sizes = [a["numbers"].size for _h, a in parts]
-        starts = np.cumsum([0, *sizes])
-        hi = _cat([a["hash_hi"] for _h, a in parts], np.uint64)
-        lo = _cat([a["hash_lo"] for _h, a in parts], np.uint64)
-        order = np.lexsort((lo, hi))
-        is_new = np.ones(hi.size, dtype=bool)
-        is_new[1:] = (hi[order][1:] != hi[order][:-1]) | (lo[order][1:] != lo[order][:-1])
-        global_id = np.empty(hi.size, dtype=np.int64)
-        global_id[order] = np.cumsum(is_new) - 1
-        term_base = np.cumsum([0, *[a["hash_hi"].size for _h, a in parts]])
-        post_term = _cat(
-            [
-                global_id[base + np.repeat(np.arange(a["hash_hi"].size), np.diff(a["term_ptr"]))]
-                for base, (_h, a) in zip(term_base, parts, strict=False)
-            ],
-            np.int64,
-        )
-        post_doc = _cat([a["post_doc"] + starts[i] for i, (_h, a) in enumerate(parts)], np.int64)
-        post_tf = _cat([a["post_tf"] for _h, a in parts], np.uint32)
-        by_term = np.argsort(post_term, kind="stable")  # segments are in doc order: stays sorted
-        post_term, post_doc, post_tf = post_term[by_term], post_doc[by_term], post_tf[by_term]
-        n_terms = int(is_new.sum())
-        doc_len = _cat([a["doc_len"] for _h, a in parts], np.int64)
+        starts = np.cumsum([0, *[a["numbers"].size for a in parts]])
+        doc_len = _cat([a["doc_len"] for a in parts], np.int64)
         n = int(doc_len.size)
         avgdl = int(doc_len.sum()) / n if n else 0.0
         arrays = {
-            "numbers": _cat([a["numbers"] for _h, a in parts], np.int32).astype("<i4"),
+            "numbers": _cat([a["numbers"] for a in parts], np.int32).astype("<i4"),
             "doc_len": doc_len.astype("<i4"),
-            "hash_hi": hi[order][is_new].astype("<u8"),
-            "hash_lo": lo[order][is_new].astype("<u8"),
-            "df": np.bincount(post_term, minlength=n_terms).astype("<i4"),
+            **_merge_postings(parts, starts),
         }
-        impact = _impacts32(post_doc, post_tf, doc_len, avgdl)
-        tf_dtype = _tf_dtype(int(post_tf.max(initial=0)))
-        dense = np.flatnonzero(arrays["df"] >= np.ceil(n * dense_share))
-        is_dense = np.zeros(n_terms, dtype=bool)
-        is_dense[dense] = True
-        in_dense = is_dense[post_term]
-        row_of = np.cumsum(is_dense) - 1
-        arrays["dense_terms"] = dense.astype("<i4")
-        arrays["dense_tf"] = np.zeros((dense.size, n), dtype=tf_dtype)
-        arrays["dense_impact"] = np.zeros((dense.size, n), dtype="<f4")
-        at = (row_of[post_term[in_dense]], post_doc[in_dense])
-        arrays["dense_tf"][at] = post_tf[in_dense]
-        arrays["dense_impact"][at] = impact[in_dense]
-        sparse = ~in_dense
-        arrays["term_ptr"] = np.searchsorted(post_term[sparse], np.arange(n_terms + 1)).astype(
-            "<i8"
-        )
-        arrays["post_doc"] = post_doc[sparse].astype("<i4")
-        arrays["post_tf"] = post_tf[sparse].astype(tf_dtype)
-        arrays["post_impact"] = impact[sparse]
-        shift = block_docs.bit_length() - 1
+        arrays.update(_store_postings(arrays, doc_len, avgdl, dense_share))
         reports = [[r, int(starts[i]), int(starts[i + 1])] for i, r in enumerate(names)]
+        shift = block_docs.bit_length() - 1
         meta = {"version": INDEX_VERSION, "avgdl": avgdl, "block_shift": shift, "reports": reports}
         return cls(meta, arrays)
 
@@ -348,7 +308,7 @@ class Bm25Index:
         terms = [t for t, c in coef.items() if c and self.idf[t]]
         return terms, [coef[t] * float(self.idf[t]) for t in terms]
 
-    def _dense(self, terms: list[int], mults: list[float]) -> np.ndarray:
+    def _all_scores(self, terms: list[int], mults: list[float]) -> np.ndarray:
         scores = np.zeros(self._n)
         for t, m in zip(terms, mults, strict=True):
             docs, impact = self._impacts(t)
@@ -368,7 +328,7 @@ class Bm25Index:
         mask = self._mask(allowed)
         terms, mults = self._plan(query, None)
         if any(m < 0 for m in mults):
-            hit = self._dense(terms, mults) > 0
+            hit = self._all_scores(terms, mults) > 0
         else:
             hit = np.zeros(self._n, dtype=bool)
             for t in terms:
@@ -393,7 +353,7 @@ class Bm25Index:
         if k <= 0 or not terms:
             return []
         if any(m < 0 for m in mults):  # degenerate corpora: mean idf < 0, bounds don't hold
-            scores = self._dense(terms, mults)
+            scores = self._all_scores(terms, mults)
             if mask is not None:
                 scores[~mask] = 0.0
             return _best(np.arange(self._n), scores, k)
@@ -460,7 +420,7 @@ class Bm25Index:
 # ---------------------------------------------------------------- pure helpers
 
 
-def _cat(arrays: Sequence[np.ndarray], dtype: type) -> np.ndarray:
+def _cat(arrays: Sequence[np.ndarray], dtype: DTypeLike) -> np.ndarray:
     return (
         np.concatenate([np.asarray(a, dtype=dtype) for a in arrays])
         if arrays
@@ -476,15 +436,82 @@ def _okapi_idf(n: int, df: np.ndarray) -> tuple[np.ndarray, float]:
     return np.where(idf < 0, EPSILON * average, idf), average
 
 
+def _merge_postings(parts: Sequence[dict[str, np.ndarray]], starts: np.ndarray) -> dict:
+    """Global term ids (rank in digest order) and one posting list per term, doc-ascending.
+
+    The "post_term" entry is the term of each posting, for _store_postings to consume.
+    """
+    hi = _cat([a["hash_hi"] for a in parts], np.uint64)
+    lo = _cat([a["hash_lo"] for a in parts], np.uint64)
+    order = np.lexsort((lo, hi))
+    is_new = np.ones(hi.size, dtype=bool)
+    is_new[1:] = (hi[order][1:] != hi[order][:-1]) | (lo[order][1:] != lo[order][:-1])
+    global_id = np.empty(hi.size, dtype=np.int32)
+    global_id[order] = np.cumsum(is_new) - 1
+    base = np.cumsum([0, *[a["hash_hi"].size for a in parts]])
+    post_term = _cat(
+        [
+            global_id[b + np.repeat(np.arange(a["hash_hi"].size), np.diff(a["term_ptr"]))]
+            for b, a in zip(base, parts, strict=False)
+        ],
+        np.int32,
+    )
+    by_term = np.argsort(post_term, kind="stable")  # segments are in doc order: stays sorted
+    post_doc = _cat(
+        [a["post_doc"] + start for a, start in zip(parts, starts, strict=False)], np.int32
+    )
+    tf_type = max((a["post_tf"].dtype for a in parts), key=lambda d: d.itemsize, default="u1")
+    return {
+        "hash_hi": hi[order][is_new].astype("<u8"),
+        "hash_lo": lo[order][is_new].astype("<u8"),
+        "post_term": post_term[by_term],
+        "post_doc": post_doc[by_term],
+        "post_tf": _cat([a["post_tf"] for a in parts], tf_type)[by_term],
+    }
+
+
+def _store_postings(
+    arrays: dict[str, np.ndarray], doc_len: np.ndarray, avgdl: float, dense_share: float
+) -> dict[str, np.ndarray]:
+    """Split merged postings: common terms become dense rows, the rest stay CSR by term."""
+    post_term, post_doc, post_tf = arrays.pop("post_term"), arrays["post_doc"], arrays["post_tf"]
+    n, n_terms = doc_len.size, arrays["hash_hi"].size
+    df = np.bincount(post_term, minlength=n_terms)
+    impact = _impacts32(post_doc, post_tf, doc_len, avgdl)
+    tf_type = _tf_dtype(int(post_tf.max(initial=0)))
+    dense = np.flatnonzero(df >= np.ceil(n * dense_share))
+    is_dense = np.zeros(n_terms, dtype=bool)
+    is_dense[dense] = True
+    in_dense = is_dense[post_term]
+    dense_tf = np.zeros((dense.size, n), dtype=tf_type)
+    dense_impact = np.zeros((dense.size, n), dtype="<f4")
+    at = ((np.cumsum(is_dense) - 1)[post_term[in_dense]], post_doc[in_dense])
+    dense_tf[at], dense_impact[at] = post_tf[in_dense], impact[in_dense]
+    sparse = ~in_dense
+    return {
+        "df": df.astype("<i4"),
+        "dense_terms": dense.astype("<i4"),
+        "dense_tf": dense_tf,
+        "dense_impact": dense_impact,
+        "term_ptr": np.searchsorted(post_term[sparse], np.arange(n_terms + 1)).astype("<i8"),
+        "post_doc": post_doc[sparse].astype("<i4"),
+        "post_tf": post_tf[sparse].astype(tf_type),
+        "post_impact": impact[sparse],
+    }
+
+
 def _impacts32(
     post_doc: np.ndarray, post_tf: np.ndarray, doc_len: np.ndarray, avgdl: float
 ) -> np.ndarray:
     """The tf part of BM25 for every posting, as float32 (candidates are rescored exactly)."""
+    out = np.empty(post_doc.size, dtype="<f4")
     if not post_doc.size:
-        return np.empty(0, "<f4")
+        return out
     norm = K1 * (1 - B + B * doc_len.astype(np.float64) / avgdl)
-    tf = post_tf.astype(np.float64)
-    return (tf * (K1 + 1) / (tf + norm[post_doc])).astype("<f4")
+    for lo in range(0, post_doc.size, _CHUNK):  # bounded float64 temporaries on big corpora
+        tf = post_tf[lo : lo + _CHUNK].astype(np.float64)
+        out[lo : lo + _CHUNK] = tf * (K1 + 1) / (tf + norm[post_doc[lo : lo + _CHUNK]])
+    return out
 
 
 def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
