@@ -150,7 +150,9 @@ def render_answer(answer: Answer, *, link_base_url: str, offset: int = 0) -> Rep
     """Quote hits from `offset` on, as many as fit one message; drop whole excerpts, never trim."""
     if not answer.hits[offset:]:
         return _no_match(answer) if offset == 0 else Reply(content="No more results.")
-    title = clip(f"Results for “{answer.query}”", limits.EMBED_TITLE_CHARS)
+    # Clip before escaping (a cut escape leaves a stray backslash); escaping at most doubles.
+    question = escape_quoted(clip(answer.query, (limits.EMBED_TITLE_CHARS - 20) // 2))
+    title = f"Results for “{question}”"
     intro = ""
     if answer.weak:
         intro = f"⚠️ Weak match: {escape_quoted(answer.reason)}" if answer.reason else WEAK_NOTE

@@ -266,3 +266,11 @@ def test_any_answer_fits_discord_and_quotes_verbatim(texts: list[str], data: st.
     reply = render_answer(make_answer(hits), link_base_url=BASE)
     assert_within_limits(reply)
     assert reply.shown or "too long to quote" in reply.embeds[0].description
+
+
+def test_the_question_in_the_title_is_clipped_then_escaped() -> None:
+    answer = Answer("*" * 300, (make_hit(make_paragraph()),), 1, 1.0)
+    title = render_answer(answer, link_base_url=BASE).embeds[0].title
+    assert len(title) <= limits.EMBED_TITLE_CHARS
+    assert title.startswith("Results for “\\*\\*")
+    assert title.endswith("…”")
