@@ -57,6 +57,7 @@ class ParagraphRef:
 
     report: str
     number: int
+    preview: str = field(default="", compare=False)  # plain words of the quote, for a select
 
     @property
     def citation(self) -> str:
@@ -166,7 +167,8 @@ def render_answer(answer: Answer, *, link_base_url: str, offset: int = 0) -> Rep
         if placed is None:
             break
         embeds, total = placed
-        shown.append(ParagraphRef(hit.paragraph.report, hit.paragraph.number))
+        preview = clip(" ".join(hit.excerpt.text.split()), limits.SELECT_DESCRIPTION_CHARS)
+        shown.append(ParagraphRef(hit.paragraph.report, hit.paragraph.number, preview))
     if not shown:  # one excerpt too long for any message: show it from /cite instead
         return _too_long(answer.hits[offset], link_base_url)
     first, last = offset + 1, offset + len(shown)

@@ -98,8 +98,12 @@ class ParagraphSelect(discord.ui.Select["AnswerView"]):
 
     def __init__(self, shown: tuple[ParagraphRef, ...], show: ShowFn) -> None:
         options = [
-            discord.SelectOption(label=clip(ref.citation, limits.SELECT_LABEL_CHARS), value=key)
-            for ref, key in ((ref, f"{ref.report}|{ref.number}") for ref in shown)
+            discord.SelectOption(
+                label=clip(ref.citation, limits.SELECT_LABEL_CHARS),
+                value=f"{ref.report}|{ref.number}",
+                description=ref.preview or None,  # select text is plain: no Markdown to escape
+            )
+            for ref in shown
         ]
         unique = list({o.value: o for o in options}.values())[: limits.SELECT_OPTIONS]
         super().__init__(placeholder="Show full paragraph", options=unique, row=1)

@@ -98,6 +98,7 @@ async def test_show_full_paragraph_answers_privately_with_footnotes(sim: Sim) ->
         sim.channel, "ask", question="revenues oil antiquities", report=REPORT_2018
     )
     options = result.response.components[1]["components"][0]["options"]
+    assert all(1 <= len(o["description"]) <= 100 for o in options)
     value = options[0]["value"]
     report, _, number = value.rpartition("|")
     shown = await sim.bob.select(result.response, [value])  # anyone may read a paragraph
