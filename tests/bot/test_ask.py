@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+import discord
 import pytest
 import simcord
 
@@ -122,6 +123,7 @@ async def test_find_in_reports_asks_with_the_clicked_message(sim: Sim) -> None:
     assert "hawala" in plain(description).lower()
 
 
+@pytest.mark.simcord(approved_intents=discord.Intents.default())  # no privileged intent needed
 async def test_mention_gets_the_same_answer_as_a_reply(sim: Sim) -> None:
     slash = await sim.alice.slash(sim.channel, "ask", question="hawala cash couriers")
     await sim.alice.send(sim.channel, f"{sim.bot.user.mention} hawala cash couriers")
