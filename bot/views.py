@@ -121,7 +121,7 @@ PageFn = Callable[[int], Awaitable[Reply]]
 async def show_paragraph(
     interaction: discord.Interaction, library: Library, ref: ParagraphRef, link_base_url: str
 ) -> None:
-    """Answer privately with a whole paragraph (first page when very long)."""
+    """Answer privately with a whole paragraph (continued over several messages if need be)."""
     paragraphs = await library.cite(ref.report, ref.number)
     date = await report_date(library, ref.report)
     pages = render_paragraphs(paragraphs, link_base_url=link_base_url, date=date)
