@@ -19,6 +19,7 @@ log = logging.getLogger("reportbot.bot")
 Outcome = Literal["ok", "user_error", "error"]
 SORRY = "Something went wrong on our side; it has been logged. Please try again later."
 NEEDS_MANAGE_SERVER = "Only members with the Manage Server permission can do that."
+SERVER_ONLY = "That command only works in a server."
 
 # Keys in Interaction.extras.
 _STARTED = "reportbot.started"
@@ -47,8 +48,10 @@ def describe_error(error: BaseException) -> tuple[str, Outcome]:
         return str(cause), "user_error"
     if isinstance(cause, app_commands.CommandOnCooldown):
         return f"Slow down: try again in {cause.retry_after:.0f} s.", "user_error"
-    if isinstance(cause, app_commands.MissingPermissions | app_commands.NoPrivateMessage):
+    if isinstance(cause, app_commands.MissingPermissions):
         return NEEDS_MANAGE_SERVER, "user_error"
+    if isinstance(cause, app_commands.NoPrivateMessage):
+        return SERVER_ONLY, "user_error"
     if isinstance(cause, app_commands.CheckFailure | app_commands.TransformerError):
         return str(cause) or "You can't use that here.", "user_error"
     return SORRY, "error"

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from discord import app_commands
 
-from bot.tree import SORRY
+from bot.tree import NEEDS_MANAGE_SERVER, SERVER_ONLY, SORRY, describe_error
+from corpus.errors import UserError
 from corpus.model import Paragraph
 from tests.bot.conftest import META, FakeLibrary, Sim, fake_opener
 
@@ -42,3 +44,21 @@ async def test_unexpected_errors_are_private_apologies_and_logged(
 async def test_cite_still_works_when_search_is_broken(sim: Sim) -> None:
     result = await sim.alice.slash(sim.channel, "cite", report=META.symbol, paragraph="1")
     assert result.response.embeds[0].title == f"{META.symbol}, para. 1"
+
+
+@pytest.mark.parametrize(
+    ("error", "text", "outcome"),
+    [
+        (UserError("No report “X”."), "No report “X”.", "user_error"),
+        (
+            app_commands.CommandOnCooldown(app_commands.Cooldown(3, 5), 4.2),
+            "Slow down: try again in 4 s.",
+            "user_error",
+        ),
+        (app_commands.MissingPermissions(["manage_guild"]), NEEDS_MANAGE_SERVER, "user_error"),
+        (app_commands.NoPrivateMessage(), SERVER_ONLY, "user_error"),
+        (RuntimeError("secret detail"), SORRY, "error"),
+    ],
+)
+def test_each_error_class_has_its_message(error: Exception, text: str, outcome: str) -> None:
+    assert describe_error(error) == (text, outcome)
