@@ -8,7 +8,8 @@ from typing import Any
 
 from corpus.citation import normalize_symbol
 from corpus.errors import ParseError, UserError
-from corpus.model import Footnote
+from corpus.lines import classify_line
+from corpus.model import Footnote, Heading, Paragraph, Report, ReportMeta
 
 _KEYS = ("report", "number", "text", "section", "footnotes")
 
@@ -105,3 +106,45 @@ def _footnote(item: Any, fail: Any) -> Footnote:
     if number is None or text is None or number < 1:
         raise fail("each footnote needs a number (from 1) and a text")
     return Footnote(number, text)
+
+
+def export_to_report(
+    exported: Exported, meta: ReportMeta, warnings: list[str], *, source: str | None = None
+) -> Report:
+    """Build the Report an export describes; headings come back from the sections."""
+    headings: dict[str, Heading] = {}
+    footnotes: dict[int, Footnote] = {}
+    for paragraph in exported.paragraphs:
+        for level, text in enumerate(paragraph.section, 1):
+            headings.setdefault(text, _heading(text, level))
+        for footnote in paragraph.footnotes:
+            if footnotes.setdefault(footnote.number, footnote) != footnote:
+                raise ParseError(
+                    f"export: footnote {footnote.number} has two different texts",
+                    line=paragraph.line,
+                    source=source,
+                )
+    paragraphs = tuple(
+        Paragraph(meta.symbol, p.number, p.text, p.section, tuple(sorted(p.footnotes, key=_number)))
+        for p in exported.paragraphs
+    )
+    return Report(
+        meta=meta,
+        paragraphs=paragraphs,
+        headings=tuple(headings.values()),
+        footnotes=tuple(sorted(footnotes.values(), key=_number)),
+        warnings=tuple(warnings),
+    )
+
+
+def _heading(text: str, level: int) -> Heading:
+    """Split "II. Threat assessment" into its label and title (unlabelled texts keep no label)."""
+    shape = classify_line(text)
+    if any(label is not None for label in (shape.numbered, shape.roman, shape.letter)):
+        label, _, title = text.partition(" ")
+        return Heading(label, title, level)
+    return Heading("", text, level)
+
+
+def _number(footnote: Footnote) -> int:
+    return footnote.number

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.lines import SUPERSCRIPT_DIGITS, superscript_value
+from corpus.outline import Outline
 
 _SUPERSCRIPT_RUN = re.compile(rf"[{SUPERSCRIPT_DIGITS}]+")
 _CLOSERS = ".,;:)”’\"'"  # a mark may follow these directly: "States.4", "security,1"
@@ -80,3 +81,36 @@ def _score(text: str, begin: int, end: int) -> tuple[int, int, int] | None:
 
 def _follows_digit(text: str) -> bool:
     return bool(text) and text[-1].isdigit()
+
+
+def take_marks(outline: Outline) -> list[list[Mark]]:
+    """Remove footnote marks from every piece of text; return the marks of each piece."""
+    if outline.superscript:
+        marks = []
+        for piece in outline.pieces:
+            piece.text, found = remove_superscript_marks(piece.text)
+            marks.append(found)
+        return marks
+    return _take_plain_marks(outline)
+
+
+def _take_plain_marks(outline: Outline) -> list[list[Mark]]:
+    """Plain digits are marks only by structure: footnote k's mark is the likeliest k after
+    mark k-1 and before footnote k's definition."""
+    marks: list[list[Mark]] = [[] for _ in outline.pieces]
+    cursor_piece, cursor_offset = 0, 0
+    for footnote in sorted(outline.footnotes, key=lambda f: f.number):
+        best: tuple[int, int, int, int] | None = None  # score, piece, begin, end
+        for index in range(cursor_piece, min(footnote.after_piece, len(outline.pieces))):
+            start = cursor_offset if index == cursor_piece else 0
+            found = find_plain_mark(outline.pieces[index].text, footnote.number, start)
+            if found and (best is None or found[0] > best[0]):
+                best = (found[0], index, found[1], found[2])
+        if best is None:
+            continue
+        _, index, begin, end = best
+        piece = outline.pieces[index]
+        piece.text = piece.text[:begin] + piece.text[end:]
+        marks[index].append(Mark(begin, footnote.number))
+        cursor_piece, cursor_offset = index, begin
+    return marks

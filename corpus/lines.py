@@ -65,19 +65,24 @@ def classify_line(text: str) -> Shape:
         return Shape(Kind.SEPARATOR, text)
     if SYMBOL_PATTERN.fullmatch(text):
         return Shape(Kind.SYMBOL, text)
-    labels: dict[str, object] = {}
-    rest = ""
-    if match := _NUMBERED.match(text):
-        labels["numbered"], rest = int(match.group(1)), match.group(2)
-    if (match := _ROMAN.match(text)) and (value := roman_value(match.group(1))):
-        labels["roman"], labels["roman_label"], rest = value, match.group(1), match.group(2)
-    if match := _LETTER.match(text):
-        labels["letter"], rest = match.group(1), match.group(2)
-    if match := _SUP_FOOTNOTE.match(text):
-        labels["footnote"], rest = superscript_value(match.group(1)), match.group(2)
-    if match := _PLAIN_FOOTNOTE.match(text):
-        labels["plain_footnote"], rest = int(match.group(1)), match.group(2)
-    return Shape(Kind.TEXT, text, rest=rest, **labels)  # type: ignore[arg-type]
+    numbered = _NUMBERED.match(text)
+    roman = _ROMAN.match(text)
+    roman_number = roman_value(roman.group(1)) if roman else None
+    letter = _LETTER.match(text)
+    footnote = _SUP_FOOTNOTE.match(text)
+    plain = _PLAIN_FOOTNOTE.match(text)
+    labelled = (numbered, roman if roman_number else None, letter, footnote, plain)
+    return Shape(
+        Kind.TEXT,
+        text,
+        numbered=int(numbered.group(1)) if numbered else None,
+        roman=roman_number,
+        letter=letter.group(1) if letter else None,
+        footnote=superscript_value(footnote.group(1)) if footnote else None,
+        plain_footnote=int(plain.group(1)) if plain else None,
+        rest=next((match.group(2) for match in labelled if match), ""),
+        roman_label=roman.group(1) if roman and roman_number else "",
+    )
 
 
 def roman_value(numeral: str) -> int | None:

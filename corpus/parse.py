@@ -6,19 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.errors import ParseError
-from corpus.exported import Exported, looks_like_export, parse_export
-from corpus.footnotes import Mark, find_plain_mark, remove_superscript_marks
-from corpus.lines import Kind, classify_line
+from corpus.exported import Exported, export_to_report, looks_like_export, parse_export
+from corpus.footnotes import Mark, take_marks
 from corpus.manifest import ManifestEntry
 from corpus.metadata import MetaFlags, TextMeta, read_title_block, resolve_meta
 from corpus.model import Footnote, Heading, Paragraph, Report, ReportMeta
 from corpus.normalize import join_wrapped
+from corpus.numbering import check_numbering
 from corpus.outline import Outline, build_outline
 from corpus.segment import segment_text
 
 __all__ = ["MetaFlags", "ParsedReport", "parse_document", "parse_report"]
 
 Manifest = Sequence[ReportMeta] | Sequence[ManifestEntry]
+_Target = tuple[str, int]  # ("paragraph", index) or ("heading", index)
 
 
 @dataclass(frozen=True)
@@ -69,44 +70,11 @@ def parse_document(
         )
     found = read_title_block(outline.title_block, segmented.symbols)
     meta = resolve_meta(found, manifest, flags, source=source)
-    warnings = _check_numbering(
+    warnings = check_numbering(
         [(p.number, p.line) for p in outline.paragraphs], allow_irregular, source
     )
-    piece_marks = _take_marks(outline)
+    piece_marks = take_marks(outline)
     return _assemble(meta, outline, piece_marks, segmented.words, warnings, source)
-
-
-def _take_marks(outline: Outline) -> list[list[Mark]]:
-    """Remove footnote marks from every piece of text; return the marks of each piece."""
-    if outline.superscript:
-        marks = []
-        for piece in outline.pieces:
-            piece.text, found = remove_superscript_marks(piece.text)
-            marks.append(found)
-        return marks
-    return _take_plain_marks(outline)
-
-
-def _take_plain_marks(outline: Outline) -> list[list[Mark]]:
-    """Plain digits are marks only by structure: footnote k's mark is the likeliest k after
-    mark k-1 and before footnote k's definition."""
-    marks: list[list[Mark]] = [[] for _ in outline.pieces]
-    cursor_piece, cursor_offset = 0, 0
-    for footnote in sorted(outline.footnotes, key=lambda f: f.number):
-        best: tuple[int, int, int, int] | None = None  # score, piece, begin, end
-        for index in range(cursor_piece, min(footnote.after_piece, len(outline.pieces))):
-            start = cursor_offset if index == cursor_piece else 0
-            found = find_plain_mark(outline.pieces[index].text, footnote.number, start)
-            if found and (best is None or found[0] > best[0]):
-                best = (found[0], index, found[1], found[2])
-        if best is None:
-            continue
-        _, index, begin, end = best
-        piece = outline.pieces[index]
-        piece.text = piece.text[:begin] + piece.text[end:]
-        marks[index].append(Mark(begin, footnote.number))
-        cursor_piece, cursor_offset = index, begin
-    return marks
 
 
 def _assemble(
@@ -118,14 +86,7 @@ def _assemble(
     source: str | None,
 ) -> ParsedReport:
     footnotes = _footnotes(outline, source)
-    texts: dict[tuple[str, int], str] = {}
-    marks: dict[tuple[str, int], list[Mark]] = {}
-    for piece, found in zip(outline.pieces, piece_marks, strict=True):
-        before = texts.get(piece.target, "")
-        joined = join_wrapped(before, piece.text, words) if before else piece.text
-        shift = len(joined) - len(piece.text)
-        texts[piece.target] = joined
-        marks.setdefault(piece.target, []).extend(Mark(m.offset + shift, m.number) for m in found)
+    texts, marks = _join_pieces(outline, piece_marks, words)
     headings = tuple(
         Heading(
             label=start.label,
@@ -168,6 +129,21 @@ def _assemble(
     )
 
 
+def _join_pieces(
+    outline: Outline, piece_marks: list[list[Mark]], words: frozenset[str]
+) -> tuple[dict[_Target, str], dict[_Target, list[Mark]]]:
+    """Join each paragraph's and heading's pieces, moving the marks' offsets along."""
+    texts: dict[_Target, str] = {}
+    marks: dict[_Target, list[Mark]] = {}
+    for piece, found in zip(outline.pieces, piece_marks, strict=True):
+        before = texts.get(piece.target, "")
+        joined = join_wrapped(before, piece.text, words) if before else piece.text
+        shift = len(joined) - len(piece.text)
+        texts[piece.target] = joined
+        marks.setdefault(piece.target, []).extend(Mark(m.offset + shift, m.number) for m in found)
+    return texts, marks
+
+
 def _footnotes(outline: Outline, source: str | None) -> dict[int, Footnote]:
     found: dict[int, Footnote] = {}
     lines: dict[int, int] = {}
@@ -207,36 +183,6 @@ def _footnote_warnings(
     return warnings
 
 
-def _check_numbering(
-    numbers: Sequence[tuple[int, int]], allow_irregular: bool, source: str | None
-) -> list[str]:
-    """Paragraphs must run 1..N; irregular runs pass only when allowed, repeats never do."""
-    warnings: list[str] = []
-    first_line: dict[int, int] = {}
-    previous = 0
-    for number, line in numbers:
-        if number in first_line:
-            raise ParseError(
-                f"paragraph {number} appears twice (first at line {first_line[number]}); "
-                "a citation must name exactly one paragraph, so repeated numbers are refused "
-                "even with --allow-irregular",
-                line=line,
-                source=source,
-            )
-        first_line[number] = line
-        if number != previous + 1:
-            problem = (
-                f"paragraph {number} follows {previous}"
-                if previous
-                else f"the first paragraph is numbered {number}, not 1"
-            )
-            if not allow_irregular:
-                raise ParseError(problem, line=line, source=source)
-            warnings.append(f"{problem} at line {line} (accepted: --allow-irregular)")
-        previous = number
-    return warnings
-
-
 def _from_export(
     exported: Exported,
     manifest: Manifest,
@@ -244,45 +190,11 @@ def _from_export(
     allow_irregular: bool,
     source: str | None,
 ) -> ParsedReport:
-    """An export re-ingested gives the same paragraphs; headings are rebuilt from sections."""
+    """An export re-ingested gives the same paragraphs (marks are not part of an export)."""
     meta = resolve_meta(TextMeta(symbol=exported.symbol), manifest, flags, source=source)
-    warnings = _check_numbering(
-        [(p.number, p.line) for p in exported.paragraphs], allow_irregular, source
+    numbers = [(p.number, p.line) for p in exported.paragraphs]
+    warnings = check_numbering(numbers, allow_irregular, source)
+    report = export_to_report(exported, meta, warnings, source=source)
+    return ParsedReport(
+        report, tuple(() for _ in report.paragraphs), tuple(() for _ in report.headings)
     )
-    headings: dict[str, Heading] = {}
-    footnotes: dict[int, Footnote] = {}
-    for paragraph in exported.paragraphs:
-        for level, text in enumerate(paragraph.section, 1):
-            headings.setdefault(text, _heading(text, level))
-        for footnote in paragraph.footnotes:
-            if footnotes.setdefault(footnote.number, footnote) != footnote:
-                raise ParseError(
-                    f"footnote {footnote.number} has two different texts",
-                    line=paragraph.line,
-                    source=source,
-                )
-    paragraphs = tuple(
-        Paragraph(meta.symbol, p.number, p.text, p.section, tuple(sorted(p.footnotes, key=_number)))
-        for p in exported.paragraphs
-    )
-    report = Report(
-        meta=meta,
-        paragraphs=paragraphs,
-        headings=tuple(headings.values()),
-        footnotes=tuple(sorted(footnotes.values(), key=_number)),
-        warnings=tuple(warnings),
-    )
-    return ParsedReport(report, tuple(() for _ in paragraphs), tuple(() for _ in headings))
-
-
-def _heading(text: str, level: int) -> Heading:
-    label, _, title = text.partition(" ")
-    shape = classify_line(text)
-    is_labelled = shape.kind is Kind.TEXT and any(
-        value is not None for value in (shape.numbered, shape.roman, shape.letter)
-    )
-    return Heading(label, title, level) if is_labelled else Heading("", text, level)
-
-
-def _number(footnote: Footnote) -> int:
-    return footnote.number
