@@ -21,7 +21,10 @@ _ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # Page furniture of UN documents: job number and page ("18-01235   3/17", "3/17   18-01235").
 _JOB = r"\d{2}-\d{5}(?:\s*\([A-Z]\))?"
 _PAGE = r"\d{1,3}/\d{1,3}"
-_FURNITURE = re.compile(rf"^(?:{_JOB}(?:\s+{_PAGE})?|{_PAGE}(?:\s+{_JOB})?|{_JOB}\s+\*\d+\*)$")
+# Also the barcode ("*1801235*") and bare numbers (page numbers, the print date "020218").
+_FURNITURE = re.compile(
+    rf"^(?:{_JOB}(?:\s+{_PAGE})?|{_PAGE}(?:\s+{_JOB})?|{_JOB}\s+\*\d+\*|\*\d{{5,}}\*|\d{{1,8}})$"
+)
 _SEPARATOR = re.compile(r"^(?:[_]{3,}|[-*_](?:\s*[-*_]){2,}|[=]{3,})$")
 
 

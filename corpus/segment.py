@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from corpus.lines import Kind, Shape, classify_line
@@ -10,6 +11,7 @@ from corpus.normalize import clean_line, join_wrapped, vocabulary
 
 _BREAKS = {Kind.BLANK, Kind.FURNITURE, Kind.SEPARATOR, Kind.SYMBOL}
 _WRAPPED_SHARE = 0.25  # share of lines that continue the line above, in hard-wrapped text
+_LONE_LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.$")
 _SHORT_LINE = 0.6  # a line this much shorter than the wrap width ended its paragraph
 
 
@@ -43,7 +45,7 @@ class Segmented:
 def segment_text(text: str) -> Segmented:
     """Clean every line, drop page furniture, and group wrapped lines into units."""
     raw_lines = text.split("\n")
-    cleaned = [clean_line(line) for line in raw_lines]
+    cleaned = _attach_lone_labels([clean_line(line) for line in raw_lines])
     shapes = [classify_line(line) for line in cleaned]
     wrapped = _is_wrapped(shapes)
     short = _SHORT_LINE * _wrap_width(cleaned, shapes) if wrapped else 0.0
@@ -67,6 +69,21 @@ def segment_text(text: str) -> Segmented:
         at_break, previous = False, line
     _end_page(units)
     return Segmented(units, vocabulary(cleaned), wrapped, symbols)
+
+
+def _attach_lone_labels(lines: list[str]) -> list[str]:
+    """pdftotext often sets a hanging paragraph number or heading label on a line of its own
+    ("1." then the text); put it back in front of the text it labels."""
+    lines = list(lines)
+    for index, line in enumerate(lines):
+        if not _LONE_LABEL.match(line):
+            continue
+        following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+        shape = classify_line(lines[following]) if following is not None else None
+        if following is not None and shape and shape.kind is Kind.TEXT and not shape.is_start:
+            lines[index] = f"{line} {lines[following]}"
+            lines[following] = ""
+    return lines
 
 
 def _end_page(units: list[Unit]) -> None:

@@ -259,3 +259,17 @@ def test_a_number_after_an_unfinished_sentence_continues_it(number_line: str) ->
         f"1. One ends at a page break in\n\n{number_line}\n2. Two.\n", flags=FLAGS
     )
     assert report.paragraphs[0].text == f"One ends at a page break in {number_line}"
+
+
+def test_labels_on_lines_of_their_own_and_first_page_furniture() -> None:
+    """pdftotext sets hanging numbers apart and keeps the first page's barcode and dates."""
+    report = parse_report(
+        "United Nations\n\nS/2099/4\n\nSecurity Council\n\nDistr.: General\n5 May 2099\n\n"
+        "Original: English\n\n99-01235 (E)\n\n060599\n\n*9901235*\n\n"
+        "Report of the Secretary-General on the matter at hand for the Council\n\n"
+        "I.\n\nIntroduction\n\n1.\n\nThe first paragraph.\n\n2.\nThe second paragraph.\n\n7\n"
+    )
+    assert (report.symbol, str(report.meta.date)) == ("S/2099/4", "2099-05-05")
+    assert report.meta.title.startswith("Report of the Secretary-General on the matter")
+    assert [h.text for h in report.headings] == ["I. Introduction"]
+    assert [p.text for p in report.paragraphs] == ["The first paragraph.", "The second paragraph."]
