@@ -73,6 +73,11 @@ def parse_document(
     warnings = check_numbering(
         [(p.number, p.line) for p in outline.paragraphs], allow_irregular, source
     )
+    if segmented.annex_line is not None:
+        warnings.append(
+            f"ignored the annex from line {segmented.annex_line} on: only the report's own "
+            "numbered paragraphs are ingested"
+        )
     piece_marks = take_marks(outline)
     return _assemble(meta, outline, piece_marks, segmented.words, warnings, source)
 

@@ -12,6 +12,7 @@ from corpus.normalize import clean_line, join_wrapped, vocabulary
 _BREAKS = {Kind.BLANK, Kind.FURNITURE, Kind.SEPARATOR, Kind.SYMBOL}
 _WRAPPED_SHARE = 0.25  # share of lines that continue the line above, in hard-wrapped text
 _LONE_LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.$")
+_ANNEX = re.compile(r"^Annex(?:es)?(?: [IVXLC]{1,7}| \d{1,2})?$")
 _SHORT_LINE = 0.6  # a line this much shorter than the wrap width ended its paragraph
 
 
@@ -40,6 +41,7 @@ class Segmented:
     words: frozenset[str]  # vocabulary, for rejoining hyphenated line ends
     wrapped: bool  # the text is hard-wrapped (lines end where the page width did)
     symbols: list[str] = field(default_factory=list)  # symbols standing alone on a line
+    annex_line: int | None = None  # where an annex begins; the report's body ends there
 
 
 def segment_text(text: str) -> Segmented:
@@ -52,7 +54,11 @@ def segment_text(text: str) -> Segmented:
     units: list[Unit] = []
     symbols: list[str] = []
     at_break, previous = True, ""
+    annex_line = None
     for number, (raw, line, shape) in enumerate(zip(raw_lines, cleaned, shapes, strict=True), 1):
+        if _ANNEX.match(line) and any(unit.shape.numbered for unit in units):
+            annex_line = number  # annexes number their own paragraphs; they are not the report
+            break
         if "\f" in raw or shape.kind in (Kind.FURNITURE, Kind.SYMBOL):
             _end_page(units)
         at_break = at_break or "\f" in raw  # a form feed starts a new page
@@ -68,7 +74,7 @@ def segment_text(text: str) -> Segmented:
             units.append(Unit(number, shape, [line], at_break, len(previous) < short))
         at_break, previous = False, line
     _end_page(units)
-    return Segmented(units, vocabulary(cleaned), wrapped, symbols)
+    return Segmented(units, vocabulary(cleaned), wrapped, symbols, annex_line)
 
 
 def _attach_lone_labels(lines: list[str]) -> list[str]:

@@ -273,3 +273,14 @@ def test_labels_on_lines_of_their_own_and_first_page_furniture() -> None:
     assert report.meta.title.startswith("Report of the Secretary-General on the matter")
     assert [h.text for h in report.headings] == ["I. Introduction"]
     assert [p.text for p in report.paragraphs] == ["The first paragraph.", "The second paragraph."]
+
+
+def test_an_annex_ends_the_report_body() -> None:
+    report = parse_report(
+        "I. Introduction\n1. One.\n2. Two.\nAnnex\nList of participants\n1. Annex item.\n",
+        flags=FLAGS,
+    )
+    assert [p.text for p in report.paragraphs] == ["One.", "Two."]
+    assert report.warnings == (
+        "ignored the annex from line 4 on: only the report's own numbered paragraphs are ingested",
+    )
