@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from bot.replies import render_answer, render_text
 from bot.settings import Settings
 from retrieval.answer import Answer, Hit
 from retrieval.library import Library
@@ -55,7 +56,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
     k = args.k or settings.default_results
     answer = asyncio.run(_ask(settings, question, k, args.report, args.year))
     print(
-        json.dumps(answer_json(answer), ensure_ascii=False) if args.json else _render_human(answer)
+        json.dumps(answer_json(answer), ensure_ascii=False)
+        if args.json
+        else render_text(render_answer(answer, link_base_url=settings.link_base_url))
     )
     return 0
 
@@ -98,15 +101,3 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
         "matched": list(hit.matched),
         "coverage": hit.coverage,
     }
-
-
-def _render_human(answer: Answer) -> str:
-    """Plain-text answer; the lead switches this to bot.replies so it is what the bot posts."""
-    if not answer.hits:
-        return answer.reason or "No paragraph matches the question."
-    lines = []
-    if answer.weak and answer.reason:
-        lines += [answer.reason, ""]
-    for hit in answer.hits:
-        lines += [f"> {hit.excerpt.text}", f"— {hit.citation}", ""]
-    return "\n".join(lines).rstrip()

@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot.replies import render_paragraphs, render_text
 from bot.settings import Settings
 from corpus.citation import parse_paragraph_range
 from corpus.decode import MAX_REPORT_BYTES
@@ -148,12 +149,16 @@ def run_cite(args: argparse.Namespace, settings: Settings) -> int:
 async def _cite(report: str, first: int, last: int, *, as_json: bool, settings: Settings) -> int:
     async with await _open_for_reading(settings) as library:
         paragraphs = await library.cite(report, first, last)
+        symbol = paragraphs[0].report
+        date = next((r.meta.date for r in await library.reports() if r.meta.symbol == symbol), None)
     if as_json:
         objects = [export_object(p) for p in paragraphs]
         value: object = objects[0] if first == last else objects
         print(json.dumps(value, ensure_ascii=False, indent=2))
     else:
-        print("\n\n".join(render_paragraph(p) for p in paragraphs))
+        # The same text the bot posts for /cite: one renderer for every surface.
+        replies = render_paragraphs(paragraphs, link_base_url=settings.link_base_url, date=date)
+        print("\n\n".join(render_text(reply) for reply in replies))
     return 0
 
 
@@ -166,15 +171,6 @@ def export_object(paragraph: Paragraph) -> dict[str, object]:
         "section": list(paragraph.section),
         "footnotes": [{"number": f.number, "text": f.text} for f in paragraph.footnotes],
     }
-
-
-def render_paragraph(paragraph: Paragraph) -> str:
-    """Plain text for a terminal: heading path, the paragraph, its footnotes, the citation."""
-    lines = [" > ".join(paragraph.section)] if paragraph.section else []
-    lines.append(f"{paragraph.number}. {paragraph.text}")
-    lines.extend(f"  [{f.number}] {f.text}" for f in paragraph.footnotes)
-    lines.append(f"— {paragraph.citation}")
-    return "\n".join(lines)
 
 
 async def _open(settings: Settings) -> Library:

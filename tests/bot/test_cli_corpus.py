@@ -97,7 +97,7 @@ def test_cite_prints_the_paragraph_with_its_place_and_citation(capsys, bundled_d
         r for r in export_lines(capsys, bundled_db, "--report", "S/2018/80") if r["number"] == 13
     ]
     assert exported["text"] in out
-    assert out.rstrip().endswith("— S/2018/80, para. 13")
+    assert out.startswith("## S/2018/80, para. 13  <https://undocs.org/en/S/2018/80>")
     if exported["section"]:
         assert exported["section"][-1] in out
 
@@ -237,7 +237,7 @@ def test_a_database_in_a_read_only_folder_serves_reads(bundled_db: Path, tmp_pat
     bot = [sys.executable, "-m", "bot", "--db", str(db)]
     done = _in_read_only_folder(folder, *bot, "cite", "S/2016/501", "1")
     assert done.returncode == 0, done.stderr
-    assert "— S/2016/501, para. 1" in done.stdout
+    assert "## S/2016/501, para. 1 " in done.stdout
     refused = _in_read_only_folder(folder, *bot, "ingest", str(db))
     assert refused.returncode == 2
     assert refused.stderr.startswith("reportbot: ")
@@ -287,5 +287,5 @@ def test_reportbot_read_only_refuses_ingest_and_still_cites(
     assert "read-only" in err
     status, out, _ = run(capsys, "cite", "S/2016/501", "91", env=env)
     assert status == 0
-    assert "— S/2016/501, para. 91" in out
+    assert "## S/2016/501, para. 91 " in out
     assert table_checksums(bundled_db) == before
