@@ -44,6 +44,8 @@ def join_wrapped(head: str, tail: str, words: frozenset[str]) -> str:
     head, tail = head.rstrip(), tail.lstrip()
     if not head or not tail:
         return head or tail
+    if not head.endswith("-"):
+        return f"{head} {tail}"
     end = _HYPHENATED_END.search(head, max(0, len(head) - _LONGEST_WORD))
     start = _LEADING_WORD.match(tail)
     if end is None or start is None:

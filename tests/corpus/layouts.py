@@ -228,11 +228,8 @@ def _ambiguous_compounds(report: Report) -> set[str]:
     so these are never broken (a known limit of rejoining hyphenation)."""
     text = " ".join(p.text for p in report.paragraphs).lower()
     compounds = Counter(re.findall(r"(?<![\w-])[a-z]+-[a-z]+(?![\w-])", text))
-    return {
-        compound
-        for compound, count in compounds.items()
-        if count == 1 and re.search(rf"(?<![\w-]){compound.replace('-', '')}(?![\w-])", text)
-    }
+    closed = set(re.findall(r"(?<![\w-])[a-z]+(?![\w-])", text))
+    return {c for c, count in compounds.items() if count == 1 and c.replace("-", "") in closed}
 
 
 def _wrap(tokens: list[_Token], style: PdfStyle, splittable: set[str]) -> list[_Line]:
