@@ -23,6 +23,10 @@ def check_numbering(
                 line=line,
                 source=source,
             )
+        if number < 1:
+            raise ParseError(
+                f"paragraph {number}: paragraph numbers start at 1", line=line, source=source
+            )
         first_line[number] = line
         if number != previous + 1:
             problem = (

@@ -92,6 +92,11 @@ def _assemble(
 ) -> ParsedReport:
     footnotes = _footnotes(outline, source)
     texts, marks = _join_pieces(outline, piece_marks, words)
+    for index, start in enumerate(outline.paragraphs):
+        if not texts[("paragraph", index)].strip():
+            raise ParseError(
+                f"paragraph {start.number} has no text", line=start.line, source=source
+            )
     headings = tuple(
         Heading(
             label=start.label,

@@ -89,3 +89,13 @@ def test_a_bad_flag_symbol_is_a_user_error() -> None:
 def test_footnote_defined_twice() -> None:
     with pytest.raises(ParseError, match="footnote 1 is defined twice"):
         parse_report("1. One.¹\n\n¹ First.\n\n¹ Again.\n", flags=FLAGS)
+
+
+def test_paragraph_zero_is_refused_even_when_irregular_is_allowed() -> None:
+    with pytest.raises(ParseError, match="paragraph 0: paragraph numbers start at 1 at line 2"):
+        parse_report(_numbered(0, 1), flags=FLAGS, allow_irregular=True)
+
+
+def test_a_paragraph_with_no_text_is_refused() -> None:
+    with pytest.raises(ParseError, match="paragraph 2 has no text at line 2"):
+        parse_report("1. One.\n2. ²\n\n² A footnote.\n", flags=FLAGS)
