@@ -17,6 +17,7 @@ import platform
 import subprocess
 import sys
 import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -105,6 +106,23 @@ def render(results: dict[int, dict[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def _ram_gib() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 2**20
+    return 0.0
+
+
+def _versions() -> str:
+    found = []
+    for name in ("numpy", "rank-bm25", "tantivy"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} missing")
+    return ", ".join(found)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10k paragraphs only (smoke run)")
@@ -125,8 +143,10 @@ def main() -> None:
     queries = synth.make_queries(QUERIES, tokenize)
     (args.work / "queries.json").write_text(json.dumps(queries))
     print(f"# index benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+    print(f"machine: {os.cpu_count()} cores, {_ram_gib():.0f} GiB RAM, {platform.machine()}, "
           f"Python {platform.python_version()}, {platform.platform()}")  # fmt: skip
+    print(f"versions: {_versions()}; load average at start {os.getloadavg()[0]:.1f} "
+          "(the machine is shared: other jobs add noise)")  # fmt: skip
     print(f"tokenizer: {name}; {len(queries)} queries; corpus generated in "
           f"{time.perf_counter() - t0:.0f} s (seed {synth.SEED})")  # fmt: skip
     results: dict[int, dict[str, dict]] = {}
@@ -136,6 +156,7 @@ def main() -> None:
     rank_n = max((n for n in sizes if n <= RANK_BM25_MAX), default=None)
     if big > RANK_BM25_MAX and rank_n == RANK_BM25_MAX:
         results[big]["rank_bm25"] = extrapolate(results[rank_n]["rank_bm25"], big)
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
     print(render(results))
     ours, tan = results[big]["ours"], results[big]["tantivy"]
     speedup = (
