@@ -31,6 +31,8 @@ INDEX_VERSION = 1
 # exactly, so rounding never reorders or drops a hit.
 _MARGIN_PER_TERM = 2e-6
 _CHUNK = 1 << 22  # postings per step when computing impacts at build time
+MAX_WEIGHT = 1e6  # query-term weights above this would overflow float32 accumulation
+_TINY = 1e-30  # a term contributing less than this (times its impacts) is no evidence
 
 
 def hash_terms(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -300,12 +302,12 @@ class Bm25Index:
             raise ValueError("one weight per query term")
         coef: dict[int, float] = {}
         for token, w in zip(query, weights, strict=True):
-            if not (w >= 0 and np.isfinite(w)):
-                raise ValueError(f"weights must be finite and >= 0, not {w!r}")
+            if not 0 <= w <= MAX_WEIGHT:  # also refuses NaN
+                raise ValueError(f"weights must be between 0 and {MAX_WEIGHT:g}, not {w!r}")
             t = self._term_id(token)
             if t is not None:
                 coef[t] = coef.get(t, 0.0) + float(w)
-        terms = [t for t, c in coef.items() if c and self.idf[t]]
+        terms = [t for t, c in coef.items() if abs(c * self.idf[t]) > _TINY]
         return terms, [coef[t] * float(self.idf[t]) for t in terms]
 
     def _all_scores(self, terms: list[int], mults: list[float]) -> np.ndarray:
@@ -410,6 +412,8 @@ class Bm25Index:
                 tf = tf[found]
             else:
                 lo, hi = int(ptr[t]), int(ptr[t + 1])
+                if hi == lo:
+                    continue
                 at = np.minimum(np.searchsorted(post_doc[lo:hi], docs), hi - lo - 1) + lo
                 found = post_doc[at] == docs
                 tf = post_tf[at[found]]

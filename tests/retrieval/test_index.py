@@ -313,6 +313,9 @@ def test_bad_input_is_refused() -> None:
         index.top_k(["x"], 3, weights=[-1.0])
     with pytest.raises(ValueError, match="weight"):
         index.top_k(["x"], 3, weights=[1.0, 1.0])
+    for bad in (float("nan"), float("inf"), 1e7):
+        with pytest.raises(ValueError, match="weight"):
+            index.top_k(["x"], 3, weights=[bad])
     with pytest.raises(ValueError, match="allowed"):
         index.top_k(["x"], 3, allowed=np.ones(5, dtype=bool))
 
