@@ -66,17 +66,26 @@ def _score(text: str, begin: int, end: int) -> tuple[int, int, int] | None:
         return None
     last = before[-1]
     if last in _CLOSERS:
-        return (_AFTER_NUMBER if _follows_digit(before[:-1]) else _GLUED), begin, end
+        weak = _follows_digit(before[:-1]) or _is_reference(before[-1], text[end:])
+        return (_AFTER_NUMBER if weak else _GLUED), begin, end
     if last.isalpha() and len(before) >= 2 and before[-2].isalpha():
         return _GLUED, begin, end  # "ISIL4"; one letter ("G20") is a name, not a mark
     if last == " " and len(before) >= 2:
         previous = before[-2]
         if previous in _CLOSERS:
-            score = _AFTER_NUMBER if _follows_digit(before[:-2]) else _AFTER_PUNCTUATION
-            return score, begin - 1, end
+            weak = _follows_digit(before[:-2]) or _is_reference(previous, text[end:])
+            return (_AFTER_NUMBER if weak else _AFTER_PUNCTUATION), begin - 1, end
         if previous.isalpha():
             return _AFTER_WORD, begin - 1, end
     return None
+
+
+def _is_reference(punctuation: str, rest: str) -> bool:
+    """After a full stop a mark ends a sentence, so a new one starts after it ("States. 4 The");
+    "para. 60)" or "No. 4 of" is an abbreviation and the number it refers to."""
+    following = rest.lstrip(" ")[:1]
+    starts_sentence = following.isupper() or following in "“‘\"'(["
+    return punctuation == "." and bool(following) and not starts_sentence
 
 
 def _follows_digit(text: str) -> bool:

@@ -68,3 +68,18 @@ def test_search_starts_at_the_cursor() -> None:
     found = find_plain_mark(text, 3, start=8)
     assert found is not None
     assert found[1] == len(text) - 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see S/2017/35, para. 60). ISIL 60 in", "ISIL 60 in"),  # an abbreviation's number
+        ("No. 4 of the list; ISIL 4 in", "ISIL 4 in"),
+        ("by Member States. 4 “The", "States. 4 “The"),  # a mark ends a sentence
+    ],
+)
+def test_numbers_after_abbreviations_yield_to_marks(text: str, expected: str) -> None:
+    number = int(expected.split()[1])
+    found = find_plain_mark(text, number)
+    assert found is not None
+    assert found[1] == text.index(expected) + expected.index(f" {number}")
