@@ -121,6 +121,26 @@ def test_bundled_keys_follow_citation_order() -> None:
 
 # ---------------------------------------------------------------- generated corpora
 
+
+def test_zipf_corpus_matches_bm25okapi() -> None:
+    """Thousands of docs, many blocks, dense and sparse terms, near-ties from short docs."""
+    rng = np.random.default_rng(7)
+    vocab = [f"w{i}" for i in range(400)]
+    docs = [
+        [vocab[min(int(z), 399)] for z in rng.zipf(1.3, size=int(rng.integers(0, 40)))]
+        for _ in range(3000)
+    ]
+    reports = [(f"S/{i}", list(range(1, 501)), docs[i * 500 : (i + 1) * 500]) for i in range(6)]
+    index = index_of(reports, block_docs=16)
+    reference = BM25Okapi(docs)
+    for _ in range(60):
+        query = [vocab[min(int(z), 399)] for z in rng.zipf(1.2, size=int(rng.integers(1, 8)))]
+        want = reference.get_scores(query)
+        np.testing.assert_allclose(index.get_scores(query), want, rtol=REL, atol=1e-12)
+        for k in (1, 10, 50):
+            assert_same_ranking(index.top_k(query, k), reference_ranking(want, k), want)
+
+
 WORDS = st.sampled_from(["a", "b", "c", "d", "e", "f", "gg", "été", "s/2018/80"])
 DOCS = st.lists(st.lists(WORDS, max_size=12), min_size=1, max_size=30)
 QUERY = st.lists(st.one_of(WORDS, st.just("zz-unknown")), max_size=6)
