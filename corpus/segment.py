@@ -13,6 +13,7 @@ _BREAKS = {Kind.BLANK, Kind.FURNITURE, Kind.SEPARATOR, Kind.SYMBOL}
 _WRAPPED_SHARE = 0.25  # share of lines that continue the line above, in hard-wrapped text
 _LONE_LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.$")
 _ANNEX = re.compile(r"^Annex(?:es)?(?: [IVXLC]{1,7}| \d{1,2})?$")
+_LONE_NUMBER = re.compile(r"^\d{1,3}$")
 _SHORT_LINE = 0.6  # a line this much shorter than the wrap width ended its paragraph
 
 
@@ -47,16 +48,17 @@ class Segmented:
 def segment_text(text: str) -> Segmented:
     """Clean every line, drop page furniture, and group wrapped lines into units."""
     raw_lines = text.split("\n")
-    cleaned = _attach_lone_labels([clean_line(line) for line in raw_lines])
+    cleaned = _attach_lone_labels(raw_lines, [clean_line(line) for line in raw_lines])
     shapes = [classify_line(line) for line in cleaned]
     wrapped = _is_wrapped(shapes)
     short = _SHORT_LINE * _wrap_width(cleaned, shapes) if wrapped else 0.0
     units: list[Unit] = []
     symbols: list[str] = []
     at_break, previous = True, ""
-    annex_line = None
+    annex_line, seen_numbered = None, False
     for number, (raw, line, shape) in enumerate(zip(raw_lines, cleaned, shapes, strict=True), 1):
-        if _ANNEX.match(line) and any(unit.shape.numbered for unit in units):
+        seen_numbered = seen_numbered or shape.numbered is not None
+        if _ANNEX.match(line) and seen_numbered:
             annex_line = number  # annexes number their own paragraphs; they are not the report
             break
         if "\f" in raw or shape.kind in (Kind.FURNITURE, Kind.SYMBOL):
@@ -77,16 +79,25 @@ def segment_text(text: str) -> Segmented:
     return Segmented(units, vocabulary(cleaned), wrapped, symbols, annex_line)
 
 
-def _attach_lone_labels(lines: list[str]) -> list[str]:
-    """pdftotext often sets a hanging paragraph number or heading label on a line of its own
-    ("1." then the text); put it back in front of the text it labels."""
+def _attach_lone_labels(raw_lines: list[str], lines: list[str]) -> list[str]:
+    """pdftotext often sets a hanging label on a line of its own: a paragraph number ("1."),
+    a heading label ("II."), or, under a page's footnote rule, a footnote number ("3").
+    Put each back in front of the text it labels (on the same page)."""
     lines = list(lines)
+    in_notes = False  # between a footnote rule and the page's end
     for index, line in enumerate(lines):
-        if not _LONE_LABEL.match(line):
+        kind = classify_line(line).kind
+        if kind is Kind.SEPARATOR or "\f" in raw_lines[index]:
+            in_notes = kind is Kind.SEPARATOR
+            continue
+        if not (_LONE_LABEL.match(line) or (in_notes and _LONE_NUMBER.match(line))):
+            in_notes = in_notes and not (kind is Kind.FURNITURE or kind is Kind.SYMBOL)
             continue
         following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
-        shape = classify_line(lines[following]) if following is not None else None
-        if following is not None and shape and shape.kind is Kind.TEXT and not shape.is_start:
+        if following is None or any("\f" in raw for raw in raw_lines[index + 1 : following + 1]):
+            continue
+        shape = classify_line(lines[following])
+        if shape.kind is Kind.TEXT and not shape.is_start:
             lines[index] = f"{line} {lines[following]}"
             lines[following] = ""
     return lines

@@ -284,3 +284,19 @@ def test_an_annex_ends_the_report_body() -> None:
     assert report.warnings == (
         "ignored the annex from line 4 on: only the report's own numbered paragraphs are ingested",
     )
+
+
+def test_footnote_numbers_on_lines_of_their_own_under_the_rule() -> None:
+    report = parse_report(
+        "I. Introduction\n\n1. The group lost its revenue.1 It moved\nfunds abroad.2\n"
+        "__________________\n1\n\nInformation provided by a Member State.\n2\nSee S/2017/35.\n\n"
+        "3\n\f2. Second paragraph.\n",
+        flags=FLAGS,
+    )
+    first, second = report.paragraphs
+    assert first.text == "The group lost its revenue. It moved funds abroad."
+    assert [(f.number, f.text) for f in first.footnotes] == [
+        (1, "Information provided by a Member State."),
+        (2, "See S/2017/35."),
+    ]
+    assert second.text == "Second paragraph."
