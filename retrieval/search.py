@@ -5,6 +5,8 @@ cites, and its heading). On top of that, only query-term weights change: alterna
 what the user typed weigh less than what they typed, and synonyms of a word are weighted as one
 term so that a rare spelling ("Daesh") does not outweigh the rest of the question; a second
 round adds the words the first round's best paragraphs share (pseudo-relevance feedback).
+Everyday words add the reports' words for them (retrieval/register.py), weighted below the
+word typed, each glossary entry's terms capped together.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from retrieval.aliases import AliasGroup, AliasTable, Match, curated_aliases, le
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
 from retrieval.query import Query, parse_query
+from retrieval.register import Register, shipped_register, weigh_expansion
 from retrieval.tokenize import tokenize, tokenize_spans
 
 ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
@@ -96,10 +99,12 @@ class Searcher:
     learned: tuple[AliasGroup, ...]
     reports: Mapping[str, ReportMeta]
     aliases: AliasTable = field(init=False, repr=False)
+    register: Register = field(init=False, repr=False)
     idf_cache: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "aliases", AliasTable([*curated_aliases(), *self.learned]))
+        object.__setattr__(self, "register", shipped_register())
         object.__setattr__(self, "idf_cache", {})
 
     @classmethod
@@ -367,7 +372,39 @@ def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
                 origin[term] = anchor
         if len(typed) == 1 and is_known:
             _damp_typed(searcher, terms, weights, anchor, match.others)
+    _add_register(searcher, question, terms, weights, importance, origin)
     return _Plan(terms, weights, origin, importance)
+
+
+def _add_register(
+    searcher: Searcher,
+    question: str,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+) -> None:
+    """Everyday words add the reports' words for them ("money" -> revenue), below the typed word;
+    a term reached twice keeps its larger weight."""
+    position = {t: i for i, t in enumerate(terms)}
+    for expansion in searcher.register.find(question):
+        typed = [t for t in expansion.typed if t in importance]
+        if not typed:
+            continue
+        anchor = max(typed, key=lambda t: importance[t])
+        added = weigh_expansion(
+            expansion, importance[anchor], lambda t: _idf(searcher, t), searcher.index.has_term
+        )
+        for term, weight in added.items():
+            if term in importance:
+                continue
+            if term in position:
+                weights[position[term]] = max(weights[position[term]], weight)
+                continue
+            position[term] = len(terms)
+            terms.append(term)
+            weights.append(weight)
+            origin[term] = anchor
 
 
 def _add_name_synonyms(

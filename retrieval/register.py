@@ -1,0 +1,128 @@
+"""Everyday words -> the reports' words: the shipped register glossary, looked up per question.
+
+People ask "how is ISIL making money"; the reports say "revenue" and "financing". The glossary in
+retrieval/data/register.toml was built from the reports' side (scripts/register_terms.py ranks
+the corpus's content terms; each was annotated with the plain English people use for it). Lookup
+is pure: a question in, the report terms its everyday words stand for out. How much they weigh is
+the search layer's business.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from retrieval.tokenize import normalize_word, tokenize
+
+# Words as the question writes them; hyphens and apostrophes stay inside a word, like tokenize.
+_WORD = re.compile(r"[^\W\d_](?:[\w'’‘ʼ]|-(?=\w))*")
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One report vocabulary item: how the reports say it, how people say it, and who says so."""
+
+    report: tuple[str, ...]
+    everyday: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """An everyday phrase found in a question, and the report terms it stands for."""
+
+    phrase: str  # as the glossary spells it ("make money")
+    typed: tuple[str, ...]  # the search terms of that phrase (what the user typed)
+    report: tuple[tuple[str, ...], ...]  # search terms of each report phrase of the entry
+
+
+def word_keys(text: str) -> tuple[tuple[str, ...], ...]:
+    """Each word of `text` as its search terms; a stopword as itself, so phrases match in order."""
+    keys = []
+    for match in _WORD.finditer(text):
+        terms = tuple(tokenize(match.group()))
+        keys.append(terms or ("~" + normalize_word(match.group()),))
+    return tuple(keys)
+
+
+class Register:
+    """The glossary, indexed by the word sequence of each everyday phrase."""
+
+    def __init__(self, entries: Iterable[RegisterEntry]) -> None:
+        self.entries = tuple(entries)
+        self._phrases: list[tuple[tuple[tuple[str, ...], ...], str, int]] = []
+        for i, entry in enumerate(self.entries):
+            for phrase in entry.everyday:
+                keys = word_keys(phrase)
+                if keys:
+                    self._phrases.append((keys, phrase, i))
+        self._report = [
+            tuple(t for t in (tuple(dict.fromkeys(tokenize(r))) for r in e.report) if t)
+            for e in self.entries
+        ]
+
+    def find(self, question: str) -> list[Expansion]:
+        """Every entry with an everyday phrase in the question, word for word (stems compared);
+        one expansion per entry, from its longest phrase found."""
+        words = word_keys(question)
+        best: dict[int, tuple[tuple[tuple[str, ...], ...], str]] = {}
+        for keys, phrase, i in self._phrases:
+            if _contains(words, keys) and len(keys) > len(best.get(i, ((), ""))[0]):
+                best[i] = (keys, phrase)
+        found = []
+        for i, (keys, phrase) in sorted(best.items()):
+            typed = tuple(dict.fromkeys(t for key in keys for t in key if not t.startswith("~")))
+            if typed:
+                found.append(Expansion(phrase, typed, self._report[i]))
+        return found
+
+
+def _contains(words: Sequence[tuple[str, ...]], phrase: Sequence[tuple[str, ...]]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
+
+
+def parse_register(text: str) -> list[RegisterEntry]:
+    """register.toml text -> entries; a missing field is a KeyError naming it."""
+    return [
+        RegisterEntry(tuple(e["report"]), tuple(e["everyday"]), e["source"])
+        for e in tomllib.loads(text)["term"]
+    ]
+
+
+@cache
+def shipped_register() -> Register:
+    """The glossary shipped as retrieval/data/register.toml (package data)."""
+    text = resources.files("retrieval").joinpath("data/register.toml").read_text(encoding="utf-8")
+    return Register(parse_register(text))
+
+
+REGISTER_WEIGHT = 0.5  # one report term counts at most half as much as the word it stands for
+REGISTER_CAP = 0.8  # an entry's report terms together count less than the one word typed
+
+
+def weigh_expansion(
+    expansion: Expansion,
+    typed_idf: float,
+    idf: Callable[[str], float],
+    is_known: Callable[[str], bool],
+) -> dict[str, float]:
+    """BM25 query weights for an expansion's report terms, so that none can swamp the question.
+
+    A report term t at weight w adds w * idf(t) * (its tf part) to a paragraph's score; with
+    w = share * min(1, typed_idf / idf(t)) one term adds at most `share` of what the typed word
+    would, and the entry's terms together at most REGISTER_CAP of it (share = REGISTER_CAP / n,
+    never above REGISTER_WEIGHT). Terms the index lacks are skipped: they only dilute the share.
+    """
+    terms = [
+        t for name in expansion.report for t in name if t not in expansion.typed and is_known(t)
+    ]
+    terms = list(dict.fromkeys(terms))
+    if not terms:
+        return {}
+    share = min(REGISTER_WEIGHT, REGISTER_CAP / len(terms))
+    return {t: share * min(1.0, typed_idf / idf(t)) for t in terms}
