@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -71,24 +72,23 @@ def ours_build(corpus: Path, n: int, work: Path) -> dict:
     t2 = time.perf_counter()
     db = work / f"ours-{n}.sqlite3"
     db.unlink(missing_ok=True)
-    with sqlite3.connect(db) as con:
+    with closing(sqlite3.connect(db)) as con, con:
         con.execute("CREATE TABLE index_blob (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
         con.executemany("INSERT INTO index_blob VALUES (?, ?)", sorted(blobs.items()))
     index_bytes = db.stat().st_size
-    with sqlite3.connect(db) as con:
+    with closing(sqlite3.connect(db)) as con, con:
         con.execute("CREATE TABLE index_segment (report TEXT PRIMARY KEY, data BLOB NOT NULL)")
         con.executemany(
             "INSERT INTO index_segment VALUES (?, ?)",
             [(str(i), s) for i, s in enumerate(segments)],
         )
-    con.close()
     return {
         "build_s": t2 - t0,
         "segments_s": t1 - t0,
         "merge_s": t2 - t1,
         "disk_mib": index_bytes / 2**20,
         "disk_with_segments_mib": db.stat().st_size / 2**20,
-        "postings": len(blobs["post_doc"]) // 4,
+        "postings": int(np.frombuffer(blobs["df"], "<i4").sum()),  # sparse + dense rows
         "terms": len(blobs["hash_hi"]) // 8,
         "build_rss_mib": peak_rss_mib(),
     }
@@ -97,9 +97,8 @@ def ours_build(corpus: Path, n: int, work: Path) -> dict:
 def _ours_load(work: Path, n: int):
     from retrieval.index import Bm25Index
 
-    con = sqlite3.connect(f"file:{work / f'ours-{n}.sqlite3'}?mode=ro", uri=True)
-    blobs = dict(con.execute("SELECT name, data FROM index_blob"))
-    con.close()
+    with closing(sqlite3.connect(f"file:{work / f'ours-{n}.sqlite3'}?mode=ro", uri=True)) as con:
+        blobs = dict(con.execute("SELECT name, data FROM index_blob"))
     return Bm25Index.from_blobs(blobs)
 
 
