@@ -191,8 +191,9 @@ class Bm25Index:
         """Merge report segments, in the given order, into one index (idf and avgdl are global)."""
         if block_docs < 1 or block_docs & (block_docs - 1):
             raise ValueError("block_docs must be a power of two")
-        parts = [_unpack(s, SEGMENT_MAGIC)[1] for s in segments]
-        names = [read_segment_report(s) for s in segments]
+        unpacked = [_unpack(s, SEGMENT_MAGIC) for s in segments]
+        names = [str(header["report"]) for header, _a in unpacked]
+        parts = [arrays for _h, arrays in unpacked]
         if len(set(names)) != len(names):
             raise ValueError("a report appears in two segments")
         starts = np.cumsum([0, *[a["numbers"].size for a in parts]])
