@@ -6,7 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from corpus.lines import Kind, Shape, classify_line
+from corpus.lines import Kind, Shape, classify_line, is_sentence_end
 from corpus.normalize import clean_line, join_wrapped, vocabulary
 
 _BREAKS = {Kind.BLANK, Kind.FURNITURE, Kind.SEPARATOR, Kind.SYMBOL}
@@ -90,16 +90,25 @@ def _attach_lone_labels(raw_lines: list[str], lines: list[str]) -> list[str]:
         if kind is Kind.SEPARATOR or "\f" in raw_lines[index]:
             in_notes = kind is Kind.SEPARATOR
             continue
-        if not (_LONE_LABEL.match(line) or (in_notes and _LONE_NUMBER.match(line))):
+        footnote_number = in_notes and _LONE_NUMBER.match(line)
+        if not (_LONE_LABEL.match(line) or footnote_number):
             in_notes = in_notes and not (kind is Kind.FURNITURE or kind is Kind.SYMBOL)
             continue
+        above = lines[index - 1] if index else ""
+        if above and not is_sentence_end(above) and not footnote_number:
+            continue  # "… adopted in" / "2015.": the end of a wrapped sentence, not a label
         following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
         if following is None or any("\f" in raw for raw in raw_lines[index + 1 : following + 1]):
             continue
         shape = classify_line(lines[following])
-        if shape.kind is Kind.TEXT and not shape.is_start:
-            lines[index] = f"{line} {lines[following]}"
-            lines[following] = ""
+        if (
+            shape.kind is Kind.TEXT
+            and not shape.is_start
+            and not _LONE_LABEL.match(lines[following])
+        ):
+            # Onto the text's line, so the lines wrapped after it still follow directly.
+            lines[following] = f"{line} {lines[following]}"
+            lines[index] = ""
     return lines
 
 

@@ -35,6 +35,7 @@ class PdfStyle:
     rule_above_footnotes: bool = True  # a "____" line, else a blank line
     hyphenate_words: bool = True  # split long words across lines ("organiza-" / "tion")
     page_number_first: bool = False  # "3/17   18-01235" instead of "18-01235   3/17"
+    hanging_labels: bool = False  # "5." and footnote numbers on lines of their own
 
 
 @dataclass
@@ -73,7 +74,10 @@ class _Pages:
         if cited:
             page.append("__________________" if self.style.rule_above_footnotes else "")
             for number in cited:
-                page += wrap_plain(f"{number} {self.footnotes[number]}", self.style.width)
+                if self.style.hanging_labels and self.style.rule_above_footnotes:
+                    page += [str(number), *wrap_plain(self.footnotes[number], self.style.width)]
+                else:
+                    page += wrap_plain(f"{number} {self.footnotes[number]}", self.style.width)
         self.pages.append(page)
         self.body = []
 
@@ -105,13 +109,18 @@ def render_pdf_text(parsed: ParsedReport, style: PdfStyle = PdfStyle()) -> str:
     for kind, index in _document_order(report):
         if kind == "heading":
             heading = report.headings[index]
-            marks = parsed.heading_marks[index]
-            tokens = _tokens(f"{heading.label} ", heading.title, marks, style)
+            label, text, marks = heading.label, heading.title, parsed.heading_marks[index]
         else:
             paragraph = report.paragraphs[index]
+            label, text = f"{paragraph.number}.", paragraph.text
             marks = parsed.paragraph_marks[index]
-            tokens = _tokens(f"{paragraph.number}. ", paragraph.text, marks, style)
-        pages.add([*_wrap(tokens, style, splittable), _Line("")], keep_together=kind == "heading")
+        if style.hanging_labels:
+            lines = [_Line(label), *_wrap(_tokens("", text, marks, style), style, splittable)]
+        else:
+            lines = _wrap(_tokens(label, text, marks, style), style, splittable)
+        keep = len(lines) if kind == "heading" else 2  # a label stays with its text
+        pages.add(lines[:keep], keep_together=True)
+        pages.add([*lines[keep:], _Line("")])
     return pages.render()
 
 
@@ -192,7 +201,7 @@ def _with_superscripts(text: str, marks: tuple[Mark, ...]) -> str:
 
 def _tokens(label: str, text: str, marks: tuple[Mark, ...], style: PdfStyle) -> list[_Token]:
     """Split text into words, attaching each plain-digit mark to the word it follows."""
-    tokens = [_Token(label.rstrip())]
+    tokens = [_Token(label)] if label else []
     by_offset: dict[int, list[int]] = {}
     for mark in marks:
         by_offset.setdefault(mark.offset, []).append(mark.number)

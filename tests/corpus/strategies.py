@@ -23,4 +23,5 @@ def pdf_styles(draw: st.DrawFn) -> PdfStyle:
         rule_above_footnotes=draw(st.booleans()),
         hyphenate_words=draw(st.booleans()),
         page_number_first=draw(st.booleans()),
+        hanging_labels=draw(st.booleans()),
     )
