@@ -29,6 +29,7 @@ class RegisterEntry:
     report: tuple[str, ...]
     everyday: tuple[str, ...]
     source: str
+    idioms: tuple[str, ...] = ()  # everyday phrases whose words do not mean themselves
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Expansion:
     phrase: str  # as the glossary spells it ("make money")
     typed: tuple[str, ...]  # the search terms of that phrase (what the user typed)
     report: tuple[tuple[str, ...], ...]  # search terms of each report phrase of the entry
+    figurative: tuple[str, ...] = ()  # idiom words not meant literally ("day" in "these days")
 
 
 def word_keys(text: str) -> tuple[tuple[str, ...], ...]:
@@ -55,11 +57,15 @@ class Register:
     def __init__(self, entries: Iterable[RegisterEntry]) -> None:
         self.entries = tuple(entries)
         self._phrases: list[tuple[tuple[tuple[str, ...], ...], str, int]] = []
+        self._figurative: dict[str, tuple[str, ...]] = {}
         for i, entry in enumerate(self.entries):
-            for phrase in entry.everyday:
+            literal = {t for phrase in entry.everyday for t in tokenize(phrase)}
+            for phrase in (*entry.everyday, *entry.idioms):
                 keys = word_keys(phrase)
                 if keys:
                     self._phrases.append((keys, phrase, i))
+            for idiom in entry.idioms:
+                self._figurative[idiom] = tuple(t for t in tokenize(idiom) if t not in literal)
         self._report = [
             tuple(t for t in (tuple(dict.fromkeys(tokenize(r))) for r in e.report) if t)
             for e in self.entries
@@ -77,7 +83,8 @@ class Register:
         for i, (keys, phrase) in sorted(best.items()):
             typed = tuple(dict.fromkeys(t for key in keys for t in key if not t.startswith("~")))
             if typed:
-                found.append(Expansion(phrase, typed, self._report[i]))
+                figurative = self._figurative.get(phrase, ())
+                found.append(Expansion(phrase, typed, self._report[i], figurative))
         return found
 
 
@@ -89,7 +96,9 @@ def _contains(words: Sequence[tuple[str, ...]], phrase: Sequence[tuple[str, ...]
 def parse_register(text: str) -> list[RegisterEntry]:
     """register.toml text -> entries; a missing field is a KeyError naming it."""
     return [
-        RegisterEntry(tuple(e["report"]), tuple(e["everyday"]), e["source"])
+        RegisterEntry(
+            tuple(e["report"]), tuple(e["everyday"]), e["source"], tuple(e.get("idioms", ()))
+        )
         for e in tomllib.loads(text)["term"]
     ]
 
@@ -102,7 +111,7 @@ def shipped_register() -> Register:
 
 
 REGISTER_WEIGHT = 0.5  # one report term counts at most half as much as the word it stands for
-REGISTER_CAP = 0.8  # an entry's report terms together count less than the one word typed
+REGISTER_CAP = 1.0  # an entry's report terms together count at most as much as the word typed
 
 
 def weigh_expansion(

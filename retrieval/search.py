@@ -29,7 +29,7 @@ from retrieval.aliases import AliasGroup, AliasTable, Match, curated_aliases, le
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
 from retrieval.query import Query, parse_query
-from retrieval.register import Register, shipped_register, weigh_expansion
+from retrieval.register import REGISTER_WEIGHT, Register, shipped_register, weigh_expansion
 from retrieval.tokenize import tokenize, tokenize_spans
 
 ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
@@ -391,6 +391,9 @@ def _add_register(
         typed = [t for t in expansion.typed if t in importance]
         if not typed:
             continue
+        for term in expansion.figurative:  # "day" in "these days" is not about days
+            if term in position:
+                weights[position[term]] = min(weights[position[term]], REGISTER_WEIGHT)
         anchor = max(typed, key=lambda t: importance[t])
         added = weigh_expansion(
             expansion, importance[anchor], lambda t: _idf(searcher, t), searcher.index.has_term

@@ -11,7 +11,7 @@ Dropped: stopwords and numbers (the tokenizer already drops or keeps them), docu
 proper names (capitalised in most of their occurrences: names belong to aliases.toml), and -ly
 adverbs. With no part-of-speech tagger in the project, that is the noun/verb filter.
 
-Usage: uv run python scripts/register_terms.py [--top 200] [--check retrieval/data/register.toml]
+Usage: uv run python scripts/register_terms.py [--min-df 3] [--top N] [--check register.toml]
 With --check, also lists the top terms that no glossary entry names (the annotation's gaps).
 """
 
@@ -61,19 +61,19 @@ def _surfaces(
     return df, words, capital, docs
 
 
-def rank_terms(top: int) -> list[tuple[str, int, float, list[str]]]:
-    """The `top` content terms by df x idf, each with its doc frequency and surface words."""
+def rank_terms(min_df: int, top: int | None) -> list[tuple[str, int, float, list[str]]]:
+    """Content terms in `min_df`+ paragraphs by df x idf (best `top`), with df and surface words."""
     df, words, capital, docs = _surfaces(bundled_reports())
     rows = []
     for term, d in df.items():
         total = sum(words[term].values())
-        if capital[term] > total / 2 or len(term) < 3:
+        if d < min_df or capital[term] > total / 2 or len(term) < 3:
             continue  # a name, or a fragment
         if all(_ADVERB.search(w) for w in words[term]):
             continue
         rows.append((term, d, d * math.log(docs / d), [w for w, _ in words[term].most_common(4)]))
     rows.sort(key=lambda r: (-r[2], r[0]))
-    return rows[:top]
+    return rows[:top] if top else rows
 
 
 def _named_terms(path: Path) -> set[str]:
@@ -83,10 +83,11 @@ def _named_terms(path: Path) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--top", type=int, default=200)
+    parser.add_argument("--min-df", type=int, default=3, help="paragraphs a term must be in")
+    parser.add_argument("--top", type=int, default=None, help="list only the best N terms")
     parser.add_argument("--check", type=Path, help="a register.toml to compare against")
     args = parser.parse_args(argv)
-    rows = rank_terms(args.top)
+    rows = rank_terms(args.min_df, args.top)
     named = _named_terms(args.check) if args.check else set()
     for i, (term, d, score, surface) in enumerate(rows, 1):
         mark = "" if not args.check else ("  " if term in named else "- ")
