@@ -3,6 +3,8 @@
 nDCG@10 as the shared scorer computes it (graded gains, log2 discount, duplicates once). The
 floor is the level the method reached (scripts/eval.sh; README "Search quality") minus 0.005,
 so a change that makes answers worse fails here, and one that helps should raise the floor.
+Other kinds may move by 0.05 (a kind holds two or three questions); paraphrase, which the register
+glossary (retrieval/register.py) exists for, is held to its own reached level minus 0.005.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from hypothesis import strategies as st
 from retrieval.library import Library
 
 QUESTIONS = json.loads((Path(__file__).parent / "data" / "dev_questions.json").read_text("utf-8"))
-REACHED = 0.7879  # nDCG@10 over the answerable dev questions (n=19)
+REACHED = 0.8655  # nDCG@10 over the answerable dev questions (n=19)
 PER_KIND_REACHED = {
     "fact": 0.781,
     "topic": 0.997,
     "entity": 0.877,
     "number": 0.974,
-    "acronym": 0.945,
+    "acronym": 0.953,
     "cross-report": 0.887,
-    "paraphrase": 0.097,
+    "paraphrase": 0.580,
     "cite-style": 0.967,
 }
 
@@ -64,6 +66,7 @@ async def test_dev_set_ndcg_does_not_drop(library: Library) -> None:
     assert overall >= REACHED - 0.005, per_kind
     for kind, reached in PER_KIND_REACHED.items():
         assert per_kind[kind] >= reached - 0.05, (kind, per_kind)
+    assert per_kind["paraphrase"] >= PER_KIND_REACHED["paraphrase"] - 0.005, per_kind
 
 
 async def test_unanswerable_dev_question_is_flagged_weak(library: Library) -> None:
