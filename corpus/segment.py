@@ -11,7 +11,9 @@ from corpus.normalize import clean_line, join_wrapped, vocabulary
 
 _BREAKS = {Kind.BLANK, Kind.FURNITURE, Kind.SEPARATOR, Kind.SYMBOL}
 _WRAPPED_SHARE = 0.25  # share of lines that continue the line above, in hard-wrapped text
-_LONE_LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.$")
+_LONE_LABEL = re.compile(r"^(\d{1,4}|[IVXLC]{1,7}|[A-Z])\.$")
+_NUMBERED_LINE = re.compile(r"^(\d{1,3})\.\s+\S")
+_MAX_SUBHEADING = 9  # numbered sub-headings restart at 1 in each section
 _ANNEX = re.compile(r"^Annex(?:es)?(?: [IVXLC]{1,7}| \d{1,2})?$")
 _LONE_NUMBER = re.compile(r"^\d{1,3}$")
 _SHORT_LINE = 0.6  # a line this much shorter than the wrap width ended its paragraph
@@ -48,7 +50,7 @@ class Segmented:
 def segment_text(text: str) -> Segmented:
     """Clean every line, drop page furniture, and group wrapped lines into units."""
     raw_lines = text.split("\n")
-    cleaned = _attach_lone_labels(raw_lines, [clean_line(line) for line in raw_lines])
+    cleaned, line_numbers = _attach_lone_labels(raw_lines, [clean_line(line) for line in raw_lines])
     shapes = [classify_line(line) for line in cleaned]
     wrapped = _is_wrapped(shapes)
     short = _SHORT_LINE * _wrap_width(cleaned, shapes) if wrapped else 0.0
@@ -56,7 +58,7 @@ def segment_text(text: str) -> Segmented:
     symbols: list[str] = []
     at_break, previous = True, ""
     annex_line, seen_numbered = None, False
-    for number, (raw, line, shape) in enumerate(zip(raw_lines, cleaned, shapes, strict=True), 1):
+    for raw, line, shape, number in zip(raw_lines, cleaned, shapes, line_numbers, strict=True):
         seen_numbered = seen_numbered or shape.numbered is not None
         if _ANNEX.match(line) and seen_numbered:
             annex_line = number  # annexes number their own paragraphs; they are not the report
@@ -79,37 +81,52 @@ def segment_text(text: str) -> Segmented:
     return Segmented(units, vocabulary(cleaned), wrapped, symbols, annex_line)
 
 
-def _attach_lone_labels(raw_lines: list[str], lines: list[str]) -> list[str]:
+def _attach_lone_labels(raw_lines: list[str], lines: list[str]) -> tuple[list[str], list[int]]:
     """pdftotext often sets a hanging label on a line of its own: a paragraph number ("1."),
     a heading label ("II."), or, under a page's footnote rule, a footnote number ("3").
-    Put each back in front of the text it labels (on the same page)."""
+    Put each back in front of the text it labels (on the same page); also return each line's
+    number as the user sees it (a label's line, for messages such as "… at line 88")."""
     lines = list(lines)
+    numbers = list(range(1, len(lines) + 1))
     in_notes = False  # between a footnote rule and the page's end
+    highest = 0  # the highest paragraph-like number seen so far
     for index, line in enumerate(lines):
         kind = classify_line(line).kind
         if kind is Kind.SEPARATOR or "\f" in raw_lines[index]:
             in_notes = kind is Kind.SEPARATOR
-            continue
-        footnote_number = in_notes and _LONE_NUMBER.match(line)
-        if not (_LONE_LABEL.match(line) or footnote_number):
-            in_notes = in_notes and not (kind is Kind.FURNITURE or kind is Kind.SYMBOL)
-            continue
-        above = lines[index - 1] if index else ""
-        if above and not is_sentence_end(above) and not footnote_number:
-            continue  # "… adopted in" / "2015.": the end of a wrapped sentence, not a label
-        following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
-        if following is None or any("\f" in raw for raw in raw_lines[index + 1 : following + 1]):
-            continue
-        shape = classify_line(lines[following])
-        if (
-            shape.kind is Kind.TEXT
-            and not shape.is_start
-            and not _LONE_LABEL.match(lines[following])
-        ):
+        elif not _is_lone_label(line, lines[index - 1] if index else "", in_notes, highest):
+            in_notes = in_notes and kind not in (Kind.FURNITURE, Kind.SYMBOL)
+        elif (following := _text_after(raw_lines, lines, index)) is not None:
             # Onto the text's line, so the lines wrapped after it still follow directly.
             lines[following] = f"{line} {lines[following]}"
             lines[index] = ""
-    return lines
+            numbers[following] = index + 1
+        if match := _NUMBERED_LINE.match(lines[index]):
+            highest = max(highest, int(match.group(1)))
+    return lines, numbers
+
+
+def _is_lone_label(line: str, above: str, in_notes: bool, highest: int) -> bool:
+    """A label alone on its line; "2015." ending a wrapped sentence ("… adopted in") is not."""
+    if in_notes and _LONE_NUMBER.match(line):
+        return True
+    if not (match := _LONE_LABEL.match(line)):
+        return False
+    if not above or is_sentence_end(above) or not match.group(1).isdigit():
+        return True
+    number = int(match.group(1))
+    return number == highest + 1 or number <= _MAX_SUBHEADING
+
+
+def _text_after(raw_lines: list[str], lines: list[str], index: int) -> int | None:
+    """Index of the unlabelled text line a label belongs to: next, on the same page."""
+    following = next((i for i in range(index + 1, len(lines)) if lines[i]), None)
+    if following is None or any("\f" in raw for raw in raw_lines[index + 1 : following + 1]):
+        return None
+    shape = classify_line(lines[following])
+    if shape.kind is not Kind.TEXT or shape.is_start or _LONE_LABEL.match(lines[following]):
+        return None
+    return following
 
 
 def _end_page(units: list[Unit]) -> None:

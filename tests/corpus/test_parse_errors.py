@@ -99,3 +99,9 @@ def test_paragraph_zero_is_refused_even_when_irregular_is_allowed() -> None:
 def test_a_paragraph_with_no_text_is_refused() -> None:
     with pytest.raises(ParseError, match="paragraph 2 has no text at line 2"):
         parse_report("1. One.\n2. ²\n\n² A footnote.\n", flags=FLAGS)
+
+
+def test_the_line_named_is_the_label_line_when_pdftotext_set_it_apart() -> None:
+    text = "I.\nIntroduction\n1.\nOne.\n\n3.\nThree.\n"
+    with pytest.raises(ParseError, match="paragraph 3 follows 1 at line 6"):
+        parse_report(text, flags=FLAGS)
