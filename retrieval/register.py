@@ -72,19 +72,23 @@ class Register:
         ]
 
     def find(self, question: str) -> list[Expansion]:
-        """Every entry with an everyday phrase in the question, word for word (stems compared);
-        one expansion per entry, from its longest phrase found."""
+        """Every entry with everyday phrases in the question, word for word (stems compared):
+        one expansion per entry, typed as all its phrases found, named by the longest."""
         words = word_keys(question)
-        best: dict[int, tuple[tuple[tuple[str, ...], ...], str]] = {}
+        matched: dict[int, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
         for keys, phrase, i in self._phrases:
-            if _contains(words, keys) and len(keys) > len(best.get(i, ((), ""))[0]):
-                best[i] = (keys, phrase)
+            if _contains(words, keys):
+                matched.setdefault(i, []).append((keys, phrase))
         found = []
-        for i, (keys, phrase) in sorted(best.items()):
+        for i, phrases in sorted(matched.items()):
+            keys = [k for key, _ in phrases for k in key]
             typed = tuple(dict.fromkeys(t for key in keys for t in key if not t.startswith("~")))
             if typed:
-                figurative = self._figurative.get(phrase, ())
-                found.append(Expansion(phrase, typed, self._report[i], figurative))
+                longest = max(phrases, key=lambda kp: len(kp[0]))[1]
+                figurative = [t for _, p in phrases for t in self._figurative.get(p, ())]
+                found.append(
+                    Expansion(longest, typed, self._report[i], tuple(dict.fromkeys(figurative)))
+                )
         return found
 
 

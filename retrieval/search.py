@@ -355,9 +355,10 @@ def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
         if not typed:  # "IS": its one-word names stand in for it, weighted as one word
             _add_name_synonyms(searcher, match, anchor, terms, weights, importance, origin)
             continue
+        has_word = any(len(n) == 1 and searcher.index.has_term(n[0]) for n in match.others)
         for name in match.others:
-            if is_known and len(name) > 1:
-                continue  # the typed name is in the reports: its spelled-out form adds only drift
+            if len(name) > 1 and (is_known or has_word):
+                continue  # a one-word name stands for it: spelled-out forms add only drift
             for term in name:
                 if term in importance or term in origin:
                     continue
