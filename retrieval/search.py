@@ -42,6 +42,14 @@ PHRASE_CANDIDATES = 500
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.25
+# Prepositions and conjunctions that Snowball's stopword list lacks ("across", "without"): rare
+# in the reports, so BM25 would rate them as topic words; in a question they carry little.
+FUNCTION_WORDS = (
+    "across along amid amidst among amongst beside besides despite onto toward towards upon via "
+    "within without whether unless whereas though although yet"
+)
+FUNCTION_WORD_WEIGHT = 0.5
+_FUNCTION_TERMS = frozenset(t for w in FUNCTION_WORDS.split() for t in tokenize(w))
 WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
 _NAME_KEY = "name:"  # importance key of a name typed without terms of its own ("IS")
 _ALIASES_BLOB = "aliases"
@@ -345,8 +353,9 @@ def _idf(searcher: Searcher, term: str) -> float:
 
 def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
     """Typed terms at weight 1; other names of what was typed at ALIAS_WEIGHT, as one synonym."""
-    terms, weights = list(query.terms), [1.0] * len(query.terms)
-    importance = {t: _idf(searcher, t) for t in query.terms}
+    terms = list(query.terms)
+    weights = [FUNCTION_WORD_WEIGHT if t in _FUNCTION_TERMS else 1.0 for t in terms]
+    importance = {t: _idf(searcher, t) * w for t, w in zip(terms, weights, strict=True)}
     origin: dict[str, str] = {}
     for match in searcher.aliases.find(question, query.terms):
         typed = [t for t in match.typed if t in importance]
@@ -392,13 +401,14 @@ def _add_register(
         typed = [t for t in expansion.typed if t in importance]
         if not typed:
             continue
-        for term in expansion.figurative:  # "day" in "these days" is not about days
-            if term in position:
-                weights[position[term]] = min(weights[position[term]], REGISTER_WEIGHT)
         anchor = max(typed, key=lambda t: importance[t])
         added = weigh_expansion(
             expansion, importance[anchor], lambda t: _idf(searcher, t), searcher.index.has_term
         )
+        for term in expansion.figurative:  # "day" in "these days" is not about days
+            if term in position and term in importance:
+                weights[position[term]] = min(weights[position[term]], REGISTER_WEIGHT)
+                importance[term] = min(importance[term], _idf(searcher, term) * REGISTER_WEIGHT)
         for term, weight in added.items():
             if term in importance:
                 continue
