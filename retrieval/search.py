@@ -5,8 +5,8 @@ cites, and its heading). On top of that, only query-term weights change: alterna
 what the user typed weigh less than what they typed, and synonyms of a word are weighted as one
 term so that a rare spelling ("Daesh") does not outweigh the rest of the question; a second
 round adds the words the first round's best paragraphs share (pseudo-relevance feedback).
-Everyday words add the reports' words for them (retrieval/register.py), weighted below the
-word typed, each glossary entry's terms capped together.
+Everyday words add the reports' words for them (retrieval/register.py). How much each word
+weighs is retrieval/weigh.py's job.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import math
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -25,14 +24,14 @@ import numpy as np
 
 from corpus.model import Paragraph, Report, ReportMeta
 from retrieval import index as bm25
-from retrieval.aliases import AliasGroup, AliasTable, Match, curated_aliases, learn_aliases
+from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
 from retrieval.query import Query, parse_query
-from retrieval.register import REGISTER_WEIGHT, Register, shipped_register, weigh_expansion
+from retrieval.register import Register, shipped_register
 from retrieval.tokenize import tokenize, tokenize_spans
+from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
-ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
 PHRASE_CANDIDATES = 500
 # Pseudo-relevance feedback (RM3-style, Lavrenko and Croft 2001): the 10 best paragraphs of a
@@ -42,16 +41,7 @@ PHRASE_CANDIDATES = 500
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.25
-# Prepositions and conjunctions that Snowball's stopword list lacks ("across", "without"): rare
-# in the reports, so BM25 would rate them as topic words; in a question they carry little.
-FUNCTION_WORDS = (
-    "across along amid amidst among amongst beside besides despite onto toward towards upon via "
-    "within without whether unless whereas though although yet"
-)
-FUNCTION_WORD_WEIGHT = 0.5
-_FUNCTION_TERMS = frozenset(t for w in FUNCTION_WORDS.split() for t in tokenize(w))
 WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
-_NAME_KEY = "name:"  # importance key of a name typed without terms of its own ("IS")
 _ALIASES_BLOB = "aliases"
 _INDEX_PREFIX = "index/"
 
@@ -148,16 +138,6 @@ class Searcher:
         return blobs
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The weighted terms sent to BM25, and which typed term each one stands for."""
-
-    terms: list[str]
-    weights: list[float]
-    origin: dict[str, str]  # expansion term -> the typed term it stands for
-    importance: dict[str, float]  # typed term -> idf, for coverage
-
-
 async def answer_question(
     searcher: Searcher,
     fetch: Fetch,
@@ -181,7 +161,7 @@ async def answer_question(
     cited, problem = await _cited(searcher, fetch, query)
     if not query.terms:
         return done(cited, len(cited), problem or query.problem)
-    plan = _plan(searcher, query, question)
+    plan = plan_query(searcher, query, question)
     n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
     # Scoring and excerpting are CPU work: they run in a thread so the bot's loop stays free.
     ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
@@ -204,7 +184,7 @@ async def answer_question(
 
 
 def _top(
-    searcher: Searcher, plan: _Plan, n: int, allowed: np.ndarray | None
+    searcher: Searcher, plan: Plan, n: int, allowed: np.ndarray | None
 ) -> list[tuple[tuple[str, int], float]]:
     ranked = searcher.index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed)
     return [(searcher.index.keys[doc], score) for doc, score in ranked]
@@ -222,7 +202,7 @@ async def _fetch_more(
 
 def _hits(
     searcher: Searcher,
-    plan: _Plan,
+    plan: Plan,
     query: Query,
     ranked: Sequence[tuple[tuple[str, int], float]],
     paragraphs: Mapping[tuple[str, int], Paragraph],
@@ -247,14 +227,14 @@ def _hits(
     return hits, searcher.index.matching_count(list(plan.importance), allowed)
 
 
-def _with_feedback(searcher: Searcher, plan: _Plan, top: Sequence[Paragraph]) -> _Plan:
+def _with_feedback(searcher: Searcher, plan: Plan, top: Sequence[Paragraph]) -> Plan:
     """Pseudo-relevance feedback: add the words the best paragraphs share, at low weight."""
     mass: Counter[str] = Counter()
     for p in top:
         counts = _term_counts(p)
         length = sum(counts.values())
         for t, c in counts.items():
-            mass[t] += c / length * _idf(searcher, t)
+            mass[t] += c / length * term_idf(searcher, t)
     known = set(plan.terms)
     extra: list[tuple[str, float]] = []
     for t, m in mass.most_common():
@@ -265,7 +245,7 @@ def _with_feedback(searcher: Searcher, plan: _Plan, top: Sequence[Paragraph]) ->
     if not extra:
         return plan
     top_mass = extra[0][1]
-    return _Plan(
+    return Plan(
         plan.terms + [t for t, _ in extra],
         plan.weights + [FEEDBACK_WEIGHT * m / top_mass for _, m in extra],
         plan.origin,
@@ -339,145 +319,7 @@ def _date(searcher: Searcher, paragraph: Paragraph) -> dt.date | None:
     return meta.date if meta else None
 
 
-def _idf(searcher: Searcher, term: str) -> float:
-    """BM25Okapi's idf for a term; an unknown term gets the idf of a term in no doc."""
-    cached = searcher.idf_cache.get(term)
-    if cached is None:
-        n = len(searcher.index)
-        df = searcher.index.term_doc_frequency(term)
-        cached = max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
-        if len(searcher.idf_cache) < 100_000:  # bounded: questions can hold any word
-            searcher.idf_cache[term] = cached
-    return cached
-
-
-def _plan(searcher: Searcher, query: Query, question: str) -> _Plan:
-    """Typed terms at weight 1; other names of what was typed at ALIAS_WEIGHT, as one synonym."""
-    terms = list(query.terms)
-    weights = [FUNCTION_WORD_WEIGHT if t in _FUNCTION_TERMS else 1.0 for t in terms]
-    importance = {t: _idf(searcher, t) * w for t, w in zip(terms, weights, strict=True)}
-    origin: dict[str, str] = {}
-    for match in searcher.aliases.find(question, query.terms):
-        typed = [t for t in match.typed if t in importance]
-        anchor = typed[0] if typed else _NAME_KEY + match.name
-        is_known = bool(typed) and all(searcher.index.has_term(t) for t in typed)
-        if not typed:  # "IS": its one-word names stand in for it, weighted as one word
-            _add_name_synonyms(searcher, match, anchor, terms, weights, importance, origin)
-            continue
-        has_word = any(len(n) == 1 and searcher.index.has_term(n[0]) for n in match.others)
-        for name in match.others:
-            if len(name) > 1 and (is_known or has_word):
-                continue  # a one-word name stands for it: spelled-out forms add only drift
-            for term in name:
-                if term in importance or term in origin:
-                    continue
-                share = (ALIAS_WEIGHT if is_known else 1.0) / len(name) ** 0.5
-                if len(typed) == 1 and len(name) == 1:
-                    share = ALIAS_WEIGHT * _synonym_damping(searcher, typed[0], term)
-                elif len(typed) > 1 and len(name) == 1:  # the acronym of a spelled-out name
-                    worth = sum(importance[t] for t in typed) / _idf(searcher, term)
-                    share = ALIAS_WEIGHT * worth
-                terms.append(term)
-                weights.append(share)
-                origin[term] = anchor
-        if len(typed) == 1 and is_known:
-            _damp_typed(searcher, terms, weights, anchor, match.others)
-    _add_register(searcher, question, terms, weights, importance, origin)
-    return _Plan(terms, weights, origin, importance)
-
-
-def _add_register(
-    searcher: Searcher,
-    question: str,
-    terms: list[str],
-    weights: list[float],
-    importance: dict[str, float],
-    origin: dict[str, str],
-) -> None:
-    """Everyday words add the reports' words for them ("money" -> revenue), below the typed word;
-    a term reached twice keeps its larger weight."""
-    position = {t: i for i, t in enumerate(terms)}
-    for expansion in searcher.register.find(question):
-        typed = [t for t in expansion.typed if t in importance]
-        if not typed:
-            continue
-        anchor = max(typed, key=lambda t: importance[t])
-        added = weigh_expansion(
-            expansion, importance[anchor], lambda t: _idf(searcher, t), searcher.index.has_term
-        )
-        for term in expansion.figurative:  # "day" in "these days" is not about days
-            if term in position and term in importance:
-                weights[position[term]] = min(weights[position[term]], REGISTER_WEIGHT)
-                importance[term] = min(importance[term], _idf(searcher, term) * REGISTER_WEIGHT)
-        for term, weight in added.items():
-            if term in importance:
-                continue
-            if term in position:
-                weights[position[term]] = max(weights[position[term]], weight)
-                continue
-            position[term] = len(terms)
-            terms.append(term)
-            weights.append(weight)
-            origin[term] = anchor
-
-
-def _add_name_synonyms(
-    searcher: Searcher,
-    match: Match,
-    anchor: str,
-    terms: list[str],
-    weights: list[float],
-    importance: dict[str, float],
-    origin: dict[str, str],
-) -> None:
-    """A name with no terms of its own ("IS") counts as its one-word names taken together."""
-    singles = [n[0] for n in match.others if len(n) == 1 and n[0] not in importance]
-    if not singles:
-        return
-    union = _union_idf(searcher, singles)
-    for term in singles:
-        terms.append(term)
-        weights.append(min(1.0, union / _idf(searcher, term)))
-        origin[term] = anchor
-    importance[anchor] = union
-
-
-def _union_idf(searcher: Searcher, words: Sequence[str]) -> float:
-    """The idf of "any of these words", taking their doc frequencies as disjoint."""
-    n = len(searcher.index)
-    df = min(sum(searcher.index.term_doc_frequency(t) for t in words), n)
-    return max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
-
-
-def _synonym_damping(searcher: Searcher, typed: str, other: str) -> float:
-    """Weight two single-word names as one term whose doc frequency is their sum."""
-    n = len(searcher.index)
-    df = searcher.index.term_doc_frequency(typed) + searcher.index.term_doc_frequency(other)
-    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
-    return min(1.0, union / _idf(searcher, other))
-
-
-def _damp_typed(
-    searcher: Searcher,
-    terms: list[str],
-    weights: list[float],
-    typed: str,
-    others: Sequence[tuple[str, ...]],
-) -> None:
-    """A rare spelling of a common name ("Daesh" for ISIL) scores as the name, not as a rarity."""
-    singles = [name[0] for name in others if len(name) == 1]
-    if not singles:
-        return
-    n = len(searcher.index)
-    df = sum(searcher.index.term_doc_frequency(t) for t in [typed, *singles])
-    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
-    factor = min(1.0, union / _idf(searcher, typed))
-    for i, term in enumerate(terms):
-        if term == typed:
-            weights[i] *= factor
-
-
-def _hit(paragraph: Paragraph, score: float, plan: _Plan, query: Query, searcher: Searcher) -> Hit:
+def _hit(paragraph: Paragraph, score: float, plan: Plan, query: Query, searcher: Searcher) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
     present = _term_set(paragraph)
     matched_terms = {t for t in plan.importance if t in present}
@@ -487,7 +329,7 @@ def _hit(paragraph: Paragraph, score: float, plan: _Plan, query: Query, searcher
     weights: dict[str, float] = {}
     for t, w in zip(plan.terms, plan.weights, strict=True):
         if t in plan.importance or t in plan.origin:  # feedback words are not lit
-            weights[t] = weights.get(t, 0.0) + _idf(searcher, t) * w
+            weights[t] = weights.get(t, 0.0) + term_idf(searcher, t) * w
     excerpt = best_excerpt(paragraph, weights, phrases=query.phrases)
     matched = tuple(_surface(query.text, t) for t in plan.importance if t in matched_terms)
     return Hit(
@@ -502,8 +344,8 @@ def _hit(paragraph: Paragraph, score: float, plan: _Plan, query: Query, searcher
 
 def _surface(text: str, term: str) -> str:
     """The word of the question a term came from, as the user typed it."""
-    if term.startswith(_NAME_KEY):
-        return term.removeprefix(_NAME_KEY)
+    if term.startswith(NAME_KEY):
+        return term.removeprefix(NAME_KEY)
     for t in tokenize_spans(text):
         if t.term == term:
             return text[t.start : t.end]

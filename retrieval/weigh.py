@@ -1,0 +1,182 @@
+"""How much each word of a question weighs in BM25: typed words, their other names, everyday words.
+
+Only query-term weights change here; the base score stays rank_bm25's BM25Okapi. Typed words
+weigh 1 (function words Snowball's list lacks, half); other names of what was typed weigh
+ALIAS_WEIGHT, synonyms taken as one term so a rare spelling ("Daesh") does not outweigh the rest;
+the reports' words for everyday words (retrieval/register.py) weigh below the word typed, each
+glossary entry's terms capped together. `importance` keeps each typed word's idf for coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from retrieval.aliases import Match
+from retrieval.query import Query
+from retrieval.register import REGISTER_WEIGHT, weigh_expansion
+from retrieval.tokenize import tokenize
+
+if TYPE_CHECKING:
+    from retrieval.search import Searcher
+
+ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
+# Prepositions and conjunctions that Snowball's stopword list lacks ("across", "without"): rare
+# in the reports, so BM25 would rate them as topic words; in a question they carry little.
+FUNCTION_WORDS = (
+    "across along amid amidst among amongst beside besides despite onto toward towards upon via "
+    "within without whether unless whereas though although yet"
+)
+FUNCTION_WORD_WEIGHT = 0.5
+_FUNCTION_TERMS = frozenset(t for w in FUNCTION_WORDS.split() for t in tokenize(w))
+NAME_KEY = "name:"  # importance key of a name typed without terms of its own ("IS")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The weighted terms sent to BM25, and which typed term each one stands for."""
+
+    terms: list[str]
+    weights: list[float]
+    origin: dict[str, str]  # expansion term -> the typed term it stands for
+    importance: dict[str, float]  # typed term -> idf, for coverage
+
+
+def term_idf(searcher: Searcher, term: str) -> float:
+    """BM25Okapi's idf for a term; an unknown term gets the idf of a term in no doc."""
+    cached = searcher.idf_cache.get(term)
+    if cached is None:
+        n = len(searcher.index)
+        df = searcher.index.term_doc_frequency(term)
+        cached = max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
+        if len(searcher.idf_cache) < 100_000:  # bounded: questions can hold any word
+            searcher.idf_cache[term] = cached
+    return cached
+
+
+def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
+    """Typed terms at weight 1; other names of what was typed at ALIAS_WEIGHT, as one synonym."""
+    terms = list(query.terms)
+    weights = [FUNCTION_WORD_WEIGHT if t in _FUNCTION_TERMS else 1.0 for t in terms]
+    importance = {t: term_idf(searcher, t) * w for t, w in zip(terms, weights, strict=True)}
+    origin: dict[str, str] = {}
+    for match in searcher.aliases.find(question, query.terms):
+        typed = [t for t in match.typed if t in importance]
+        anchor = typed[0] if typed else NAME_KEY + match.name
+        is_known = bool(typed) and all(searcher.index.has_term(t) for t in typed)
+        if not typed:  # "IS": its one-word names stand in for it, weighted as one word
+            _add_name_synonyms(searcher, match, anchor, terms, weights, importance, origin)
+            continue
+        has_word = any(len(n) == 1 and searcher.index.has_term(n[0]) for n in match.others)
+        for name in match.others:
+            if len(name) > 1 and (is_known or has_word):
+                continue  # a one-word name stands for it: spelled-out forms add only drift
+            for term in name:
+                if term in importance or term in origin:
+                    continue
+                share = (ALIAS_WEIGHT if is_known else 1.0) / len(name) ** 0.5
+                if len(typed) == 1 and len(name) == 1:
+                    share = ALIAS_WEIGHT * _synonym_damping(searcher, typed[0], term)
+                elif len(typed) > 1 and len(name) == 1:  # the acronym of a spelled-out name
+                    worth = sum(importance[t] for t in typed) / term_idf(searcher, term)
+                    share = ALIAS_WEIGHT * worth
+                terms.append(term)
+                weights.append(share)
+                origin[term] = anchor
+        if len(typed) == 1 and is_known:
+            _damp_typed(searcher, terms, weights, anchor, match.others)
+    _add_register(searcher, question, terms, weights, importance, origin)
+    return Plan(terms, weights, origin, importance)
+
+
+def _add_register(
+    searcher: Searcher,
+    question: str,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+) -> None:
+    """Everyday words add the reports' words for them ("money" -> revenue), below the typed word;
+    a term reached twice keeps its larger weight."""
+    position = {t: i for i, t in enumerate(terms)}
+    for expansion in searcher.register.find(question):
+        typed = [t for t in expansion.typed if t in importance]
+        if not typed:
+            continue
+        anchor = max(typed, key=lambda t: importance[t])
+        added = weigh_expansion(
+            expansion, importance[anchor], lambda t: term_idf(searcher, t), searcher.index.has_term
+        )
+        for term in expansion.figurative:  # "day" in "these days" is not about days
+            if term in position and term in importance:
+                weights[position[term]] = min(weights[position[term]], REGISTER_WEIGHT)
+                importance[term] = min(importance[term], term_idf(searcher, term) * REGISTER_WEIGHT)
+        for term, weight in added.items():
+            if term in importance:
+                continue
+            if term in position:
+                weights[position[term]] = max(weights[position[term]], weight)
+                continue
+            position[term] = len(terms)
+            terms.append(term)
+            weights.append(weight)
+            origin[term] = anchor
+
+
+def _add_name_synonyms(
+    searcher: Searcher,
+    match: Match,
+    anchor: str,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+) -> None:
+    """A name with no terms of its own ("IS") counts as its one-word names taken together."""
+    singles = [n[0] for n in match.others if len(n) == 1 and n[0] not in importance]
+    if not singles:
+        return
+    union = _union_idf(searcher, singles)
+    for term in singles:
+        terms.append(term)
+        weights.append(min(1.0, union / term_idf(searcher, term)))
+        origin[term] = anchor
+    importance[anchor] = union
+
+
+def _union_idf(searcher: Searcher, words: Sequence[str]) -> float:
+    """The idf of "any of these words", taking their doc frequencies as disjoint."""
+    n = len(searcher.index)
+    df = min(sum(searcher.index.term_doc_frequency(t) for t in words), n)
+    return max(math.log((n - df + 0.5) / (df + 0.5)), 0.01) if n else 1.0
+
+
+def _synonym_damping(searcher: Searcher, typed: str, other: str) -> float:
+    """Weight two single-word names as one term whose doc frequency is their sum."""
+    n = len(searcher.index)
+    df = searcher.index.term_doc_frequency(typed) + searcher.index.term_doc_frequency(other)
+    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
+    return min(1.0, union / term_idf(searcher, other))
+
+
+def _damp_typed(
+    searcher: Searcher,
+    terms: list[str],
+    weights: list[float],
+    typed: str,
+    others: Sequence[tuple[str, ...]],
+) -> None:
+    """A rare spelling of a common name ("Daesh" for ISIL) scores as the name, not as a rarity."""
+    singles = [name[0] for name in others if len(name) == 1]
+    if not singles:
+        return
+    n = len(searcher.index)
+    df = sum(searcher.index.term_doc_frequency(t) for t in [typed, *singles])
+    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
+    factor = min(1.0, union / term_idf(searcher, typed))
+    for i, term in enumerate(terms):
+        if term == typed:
+            weights[i] *= factor
