@@ -11,6 +11,7 @@ from corpus.segment import Segmented, Unit
 _HEADING_MAX_CHARS = 250
 _MARK_CHARS = "0123456789" + SUPERSCRIPT_DIGITS + " "  # footnote marks end many sentences
 _SUBHEADING_MAX_CHARS = 150  # "1. ISIL in Libya": short, and never a full sentence
+_FOOTER = 60  # lines after the last paragraph shorter than this may be a web page's footer
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Piece:
     target: tuple[str, int]  # ("paragraph", index) or ("heading", index)
     text: str
     line: int
+    after_break: bool = False  # a continuation that follows a blank line or a page break
 
 
 @dataclass
@@ -92,7 +94,26 @@ def build_outline(segmented: Segmented) -> Outline:
             _add_paragraph(outline, state, shape.numbered, unit, words)
         else:
             _add_text(outline, state, unit, unit.text(words), words)
+    _drop_trailing_lines(outline)
     return outline
+
+
+def _drop_trailing_lines(outline: Outline) -> None:
+    """Short lines after the last paragraph's final sentence, set off by a break, are a page's
+    footer ("Privacy notice", "Back to top"), not a continuation: leave them out."""
+    pieces, target = outline.pieces, ("paragraph", len(outline.paragraphs) - 1)
+    cut = len(pieces)
+    while cut > 1 and pieces[cut - 1].target == target and len(pieces[cut - 1].text) < _FOOTER:
+        if pieces[cut - 2].target != target:
+            break  # never the paragraph's first piece
+        cut -= 1
+    for start in range(cut, len(pieces)):  # the footer starts after a break and a full stop
+        if pieces[start].after_break and is_sentence_end(
+            pieces[start - 1].text.rstrip(_MARK_CHARS)
+        ):
+            outline.ignored_lines += [piece.line for piece in pieces[start:]]
+            del pieces[start:]
+            return
 
 
 def _is_plain_footnote(segmented: Segmented, index: int, state: _State) -> bool:
@@ -201,7 +222,7 @@ def _add_text(
         footnote = outline.footnotes[-1]
         footnote.text = join_wrapped(footnote.text, text, words)
     elif state.target is not None and state.target[0] == "paragraph":
-        outline.pieces.append(Piece(state.target, text, unit.line))
+        outline.pieces.append(Piece(state.target, text, unit.line, unit.after_break))
         state.last = "paragraph"
     elif state.target is not None and not unit.after_break:
         outline.pieces.append(Piece(state.target, text, unit.line))  # a heading wrapped

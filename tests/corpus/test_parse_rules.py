@@ -300,3 +300,20 @@ def test_footnote_numbers_on_lines_of_their_own_under_the_rule() -> None:
         (2, "See S/2017/35."),
     ]
     assert second.text == "Second paragraph."
+
+
+def test_a_web_page_footer_after_the_last_paragraph_is_left_out() -> None:
+    report = parse_report(
+        "I. Introduction\n1. One.\n2. Two, cut by a page\n\nbreak here. The end.\n\n"
+        "Back to top\nPrivacy notice\n© United Nations\n",
+        flags=FLAGS,
+    )
+    assert report.paragraphs[-1].text == "Two, cut by a page break here. The end."
+    assert report.warnings == tuple(
+        f"ignored text outside any numbered paragraph at line {line}" for line in (7, 8, 9)
+    )
+
+
+def test_a_short_final_continuation_after_an_unfinished_sentence_is_kept() -> None:
+    report = parse_report("1. One.\n2. Two ends on the next\n\npage.\n", flags=FLAGS)
+    assert report.paragraphs[-1].text == "Two ends on the next page."
