@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from retrieval.tokenize import normalize_word, tokenize
+
+_Keys = tuple[tuple[str, ...], ...]  # a phrase as the search terms of each of its words
 
 # Words as the question writes them; hyphens and apostrophes stay inside a word, like tokenize.
 _WORD = re.compile(r"[^\W\d_](?:[\w'’‘ʼ]|-(?=\w))*")
@@ -42,7 +44,7 @@ class Expansion:
     figurative: tuple[str, ...] = ()  # idiom words not meant literally ("day" in "these days")
 
 
-def word_keys(text: str) -> tuple[tuple[str, ...], ...]:
+def word_keys(text: str) -> _Keys:
     """Each word of `text` as its search terms; a stopword as itself, so phrases match in order."""
     keys = []
     for match in _WORD.finditer(text):
@@ -56,14 +58,15 @@ class Register:
 
     def __init__(self, entries: Iterable[RegisterEntry]) -> None:
         self.entries = tuple(entries)
-        self._phrases: list[tuple[tuple[tuple[str, ...], ...], str, int]] = []
+        # phrases by their first word, so a lookup costs a dict probe per question word
+        self._phrases: dict[tuple[str, ...], list[tuple[_Keys, str, int]]] = {}
         self._figurative: dict[str, tuple[str, ...]] = {}
         for i, entry in enumerate(self.entries):
             literal = {t for phrase in entry.everyday for t in tokenize(phrase)}
             for phrase in (*entry.everyday, *entry.idioms):
                 keys = word_keys(phrase)
                 if keys:
-                    self._phrases.append((keys, phrase, i))
+                    self._phrases.setdefault(keys[0], []).append((keys, phrase, i))
             for idiom in entry.idioms:
                 self._figurative[idiom] = tuple(t for t in tokenize(idiom) if t not in literal)
         self._report = [
@@ -75,26 +78,22 @@ class Register:
         """Every entry with everyday phrases in the question, word for word (stems compared):
         one expansion per entry, typed as all its phrases found, named by the longest."""
         words = word_keys(question)
-        matched: dict[int, list[tuple[tuple[tuple[str, ...], ...], str]]] = {}
-        for keys, phrase, i in self._phrases:
-            if _contains(words, keys):
-                matched.setdefault(i, []).append((keys, phrase))
+        matched: dict[int, dict[str, _Keys]] = {}
+        for start, word in enumerate(words):
+            for keys, phrase, i in self._phrases.get(word, ()):
+                if words[start : start + len(keys)] == keys:
+                    matched.setdefault(i, {})[phrase] = keys
         found = []
         for i, phrases in sorted(matched.items()):
-            keys = [k for key, _ in phrases for k in key]
+            keys = [k for key in phrases.values() for k in key]
             typed = tuple(dict.fromkeys(t for key in keys for t in key if not t.startswith("~")))
             if typed:
-                longest = max(phrases, key=lambda kp: len(kp[0]))[1]
-                figurative = [t for _, p in phrases for t in self._figurative.get(p, ())]
+                longest = max(phrases, key=lambda p: len(phrases[p]))
+                figurative = [t for p in phrases for t in self._figurative.get(p, ())]
                 found.append(
                     Expansion(longest, typed, self._report[i], tuple(dict.fromkeys(figurative)))
                 )
         return found
-
-
-def _contains(words: Sequence[tuple[str, ...]], phrase: Sequence[tuple[str, ...]]) -> bool:
-    n = len(phrase)
-    return any(tuple(words[i : i + n]) == tuple(phrase) for i in range(len(words) - n + 1))
 
 
 def parse_register(text: str) -> list[RegisterEntry]:

@@ -87,7 +87,7 @@ def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
                 origin[term] = anchor
         if len(typed) == 1 and is_known:
             _damp_typed(searcher, terms, weights, anchor, match.others)
-    _add_register(searcher, question, terms, weights, importance, origin)
+    _add_register(searcher, query.text, terms, weights, importance, origin)
     return Plan(terms, weights, origin, importance)
 
 
