@@ -67,12 +67,13 @@ class _State:
     stack: list[int] = field(default_factory=list)  # open headings, outermost first
     last: str = ""  # kind of the previous unit: "paragraph", "heading", "footnote" or ""
     target: tuple[str, int] | None = None  # where continuation text goes
+    wrapped: bool = False  # the text is hard-wrapped
 
 
 def build_outline(segmented: Segmented) -> Outline:
     """Walk the units once, deciding each by its shape and the numbering seen so far."""
     superscript = any(u.shape.footnote is not None for u in segmented.units)
-    outline, state = Outline(superscript=superscript), _State()
+    outline, state = Outline(superscript=superscript), _State(wrapped=segmented.wrapped)
     words = segmented.words
     for index, unit in enumerate(segmented.units):
         shape = unit.shape
@@ -108,12 +109,15 @@ def _drop_trailing_lines(outline: Outline) -> None:
             break  # never the paragraph's first piece
         cut -= 1
     for start in range(cut, len(pieces)):  # the footer starts after a break and a full stop
-        if pieces[start].after_break and is_sentence_end(
-            pieces[start - 1].text.rstrip(_MARK_CHARS)
-        ):
+        if pieces[start].after_break and _ends_with_full_stop(pieces[start - 1].text):
             outline.ignored_lines += [piece.line for piece in pieces[start:]]
             del pieces[start:]
             return
+
+
+def _ends_with_full_stop(text: str) -> bool:
+    """A finished sentence: not ";" or ":", which end the items of a lettered list."""
+    return text.rstrip(_MARK_CHARS).rstrip("”’\"')]").endswith((".", "!", "?"))
 
 
 def _is_plain_footnote(segmented: Segmented, index: int, state: _State) -> bool:
@@ -218,11 +222,13 @@ def _add_text(
     outline: Outline, state: _State, unit: Unit, text: str, words: frozenset[str]
 ) -> None:
     """Unlabelled text continues what came before: a wrapped line, or a page's continuation."""
-    if state.last == "footnote" and not unit.after_break:
+    if state.last == "footnote" and not unit.after_break and state.wrapped:
         footnote = outline.footnotes[-1]
         footnote.text = join_wrapped(footnote.text, text, words)
     elif state.target is not None and state.target[0] == "paragraph":
-        outline.pieces.append(Piece(state.target, text, unit.line, unit.after_break))
+        # Unwrapped text puts each paragraph on one line: every new line is a break.
+        breaks = unit.after_break or not state.wrapped
+        outline.pieces.append(Piece(state.target, text, unit.line, breaks))
         state.last = "paragraph"
     elif state.target is not None and not unit.after_break:
         outline.pieces.append(Piece(state.target, text, unit.line))  # a heading wrapped

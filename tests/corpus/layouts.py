@@ -124,7 +124,9 @@ def render_pdf_text(parsed: ParsedReport, style: PdfStyle = PdfStyle()) -> str:
     return pages.render()
 
 
-def render_web_page(parsed: ParsedReport, *, blank_lines: bool = True, indent: int = 4) -> str:
+def render_web_page(
+    parsed: ParsedReport, *, blank_lines: bool = True, indent: int = 4, footer: bool = False
+) -> str:
     """Lay a parsed report out as text copied from a web page."""
     report = parsed.report
     lines = ["Skip to main content", "Home", "Documents", "Security Council", ""]
@@ -144,6 +146,8 @@ def render_web_page(parsed: ParsedReport, *, blank_lines: bool = True, indent: i
         lines += [" " * (indent + 4) + item for item in items]
     lines.append("")
     lines += [f"{str(f.number).translate(SUPERSCRIPTS)} {f.text}" for f in report.footnotes]
+    if footer:
+        lines += ["", "Back to top", "Privacy notice", "Terms of use", "© United Nations"]
     separator = "\n\n" if blank_lines else "\n"
     return separator.join(line for line in lines if line or blank_lines) + "\n"
 

@@ -51,10 +51,21 @@ def test_hard_wrapped_pdf_text_parses_the_same(symbol: str, style: PdfStyle) -> 
 
 
 @settings(max_examples=25, deadline=None)
-@given(symbol=SHIPPED_SYMBOLS, blank_lines=st.booleans(), indent=st.integers(0, 8))
-def test_web_page_text_parses_the_same(symbol: str, blank_lines: bool, indent: int) -> None:
-    text = render_web_page(_shipped(symbol), blank_lines=blank_lines, indent=indent)
-    assert_same_report(parse_report(text, source="page.txt"), _shipped(symbol).report)
+@given(
+    symbol=SHIPPED_SYMBOLS,
+    blank_lines=st.booleans(),
+    indent=st.integers(0, 8),
+    footer=st.booleans(),
+)
+def test_web_page_text_parses_the_same(
+    symbol: str, blank_lines: bool, indent: int, footer: bool
+) -> None:
+    text = render_web_page(_shipped(symbol), blank_lines=blank_lines, indent=indent, footer=footer)
+    report = parse_report(text, source="page.txt")
+    if footer:  # the footer is left out, and the warnings say where it was
+        assert len(report.warnings) == 4
+        report = replace(report, warnings=())
+    assert_same_report(report, _shipped(symbol).report)
 
 
 @pytest.mark.parametrize("symbol", ["S/2016/501", "S/2018/80"])

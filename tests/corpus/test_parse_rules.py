@@ -317,3 +317,11 @@ def test_a_web_page_footer_after_the_last_paragraph_is_left_out() -> None:
 def test_a_short_final_continuation_after_an_unfinished_sentence_is_kept() -> None:
     report = parse_report("1. One.\n2. Two ends on the next\n\npage.\n", flags=FLAGS)
     assert report.paragraphs[-1].text == "Two ends on the next page."
+
+
+def test_short_list_items_ending_the_last_paragraph_are_kept() -> None:
+    report = parse_report(
+        "1. One.\n2. States should:\n(a) act;\n(b) share;\n(c) prosecute.\n", flags=FLAGS
+    )
+    assert report.paragraphs[-1].text == "States should: (a) act; (b) share; (c) prosecute."
+    assert report.warnings == ()
