@@ -250,6 +250,7 @@ def _with_feedback(searcher: Searcher, plan: Plan, top: Sequence[Paragraph]) -> 
         plan.weights + [FEEDBACK_WEIGHT * m / top_mass for _, m in extra],
         plan.origin,
         plan.importance,
+        plan.credit,
     )
 
 
@@ -322,10 +323,13 @@ def _date(searcher: Searcher, paragraph: Paragraph) -> dt.date | None:
 def _hit(paragraph: Paragraph, score: float, plan: Plan, query: Query, searcher: Searcher) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
     present = _term_set(paragraph)
-    matched_terms = {t for t in plan.importance if t in present}
-    matched_terms |= {plan.origin[t] for t in plan.origin if t in present}
+    found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
+    for term, typed in plan.origin.items():  # a typed word covered by another name for it
+        if term in present:
+            found[typed] = max(found.get(typed, 0.0), plan.credit.get(term, 1.0))
+    matched_terms = set(found)
     total = sum(plan.importance.values()) or 1.0
-    coverage = sum(plan.importance.get(t, 0.0) for t in matched_terms) / total
+    coverage = sum(plan.importance.get(t, 0.0) * c for t, c in found.items()) / total
     weights: dict[str, float] = {}
     for t, w in zip(plan.terms, plan.weights, strict=True):
         if t in plan.importance or t in plan.origin:  # feedback words are not lit

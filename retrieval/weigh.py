@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from retrieval.aliases import Match
@@ -42,6 +42,9 @@ class Plan:
     weights: list[float]
     origin: dict[str, str]  # expansion term -> the typed term it stands for
     importance: dict[str, float]  # typed term -> idf, for coverage
+    # expansion term -> share of its typed term it covers: an alias names the same thing (1,
+    # the default); a register word is a looser equivalent (REGISTER_WEIGHT)
+    credit: dict[str, float] = field(default_factory=dict)
 
 
 def term_idf(searcher: Searcher, term: str) -> float:
@@ -87,8 +90,8 @@ def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
                 origin[term] = anchor
         if len(typed) == 1 and is_known:
             _damp_typed(searcher, terms, weights, anchor, match.others)
-    _add_register(searcher, query.text, terms, weights, importance, origin)
-    return Plan(terms, weights, origin, importance)
+    credit = _add_register(searcher, query.text, terms, weights, importance, origin)
+    return Plan(terms, weights, origin, importance, credit)
 
 
 def _add_register(
@@ -98,10 +101,11 @@ def _add_register(
     weights: list[float],
     importance: dict[str, float],
     origin: dict[str, str],
-) -> None:
+) -> dict[str, float]:
     """Everyday words add the reports' words for them ("money" -> revenue), below the typed word;
-    a term reached twice keeps its larger weight."""
+    a term reached twice keeps its larger weight. Returns the coverage credit of added terms."""
     position = {t: i for i, t in enumerate(terms)}
+    credit: dict[str, float] = {}
     for expansion in searcher.register.find(question):
         typed = [t for t in expansion.typed if t in importance]
         if not typed:
@@ -124,6 +128,8 @@ def _add_register(
             terms.append(term)
             weights.append(weight)
             origin[term] = anchor
+            credit[term] = REGISTER_WEIGHT
+    return credit
 
 
 def _add_name_synonyms(
