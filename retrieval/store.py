@@ -132,13 +132,13 @@ class Store:
 
     async def _prepare_writable(self) -> None:
         async with self._errors():
-            await self._db.execute("PRAGMA foreign_keys = ON")
-            await self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            await self._run("PRAGMA foreign_keys = ON")
+            await self._run(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             version = await self.schema_version()
             if version > SCHEMA_VERSION:
                 raise StoreError(_too_new(self.path, version))
-            await self._db.execute("PRAGMA journal_mode = WAL")
-            await self._db.execute("PRAGMA synchronous = NORMAL")
+            await self._run("PRAGMA journal_mode = WAL")
+            await self._run("PRAGMA synchronous = NORMAL")
             self.created = version == 0
             for number in range(version, SCHEMA_VERSION):
                 await self._migrate(number)
@@ -176,12 +176,12 @@ class Store:
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
         async with self._errors():
-            await self._db.execute("BEGIN IMMEDIATE")
+            await self._run("BEGIN IMMEDIATE")
         self._in_transaction = True
         try:
             yield self
             async with self._errors():
-                await self._db.execute("COMMIT")
+                await self._run("COMMIT")
         except BaseException:
             await self._rollback_quietly()
             raise
@@ -191,7 +191,7 @@ class Store:
     async def _rollback_quietly(self) -> None:
         # A failed COMMIT or statement may already have ended the transaction.
         if self._db.in_transaction:
-            await self._db.execute("ROLLBACK")
+            await self._run("ROLLBACK")
 
     def _require_transaction(self) -> None:
         if not self._in_transaction:
@@ -214,8 +214,8 @@ class Store:
         links: list[tuple[str, int, int]] = []
         cited: dict[int, Footnote] = {}
         async with self._errors():
-            await self._db.execute("DELETE FROM report WHERE symbol = ?", (symbol,))
-            await self._db.execute(
+            await self._run("DELETE FROM report WHERE symbol = ?", (symbol,))
+            await self._run(
                 "INSERT INTO report (symbol, title, date, ordinal, language, source, content_hash,"
                 " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -229,32 +229,32 @@ class Store:
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 ),
             )
-            await self._db.executemany(
+            await self._run_many(
                 "INSERT INTO paragraph (report, number, text, section) VALUES (?, ?, ?, ?)",
                 _paragraph_rows(symbol, paragraphs, links, cited),
             )
             for footnote in footnotes:
                 cited[footnote.number] = footnote
-            await self._db.executemany(
+            await self._run_many(
                 "INSERT INTO footnote (report, number, text) VALUES (?, ?, ?)",
                 [(symbol, f.number, f.text) for f in sorted(cited.values(), key=_number)],
             )
-            await self._db.executemany(
+            await self._run_many(
                 "INSERT INTO paragraph_footnote (report, paragraph, footnote) VALUES (?, ?, ?)",
                 links,
             )
             await self._put_headings(symbol, headings)
             if segment is not None:
-                await self._db.execute(
+                await self._run(
                     "INSERT INTO index_segment (report, data) VALUES (?, ?)", (symbol, segment)
                 )
 
     async def _put_headings(self, symbol: str, headings: Sequence[Heading]) -> None:
-        await self._db.executemany(
+        await self._run_many(
             "INSERT INTO heading (report, position, label, title, level) VALUES (?, ?, ?, ?, ?)",
             [(symbol, i, h.label, h.title, h.level) for i, h in enumerate(headings)],
         )
-        await self._db.executemany(
+        await self._run_many(
             "INSERT INTO heading_footnote (report, heading, footnote) VALUES (?, ?, ?)",
             [(symbol, i, n) for i, h in enumerate(headings) for n in sorted(set(h.footnotes))],
         )
@@ -263,13 +263,13 @@ class Store:
         """Remove a report with its paragraphs, footnotes, headings and index segment."""
         self._require_transaction()
         async with self._errors():
-            await self._db.execute("DELETE FROM report WHERE symbol = ?", (symbol,))
+            await self._run("DELETE FROM report WHERE symbol = ?", (symbol,))
 
     async def put_segment(self, symbol: str, segment: bytes) -> None:
         """Replace one report's index segment (after an index format change)."""
         self._require_transaction()
         async with self._errors():
-            await self._db.execute(
+            await self._run(
                 "INSERT INTO index_segment (report, data) VALUES (?, ?)"
                 " ON CONFLICT (report) DO UPDATE SET data = excluded.data",
                 (symbol, segment),
@@ -279,15 +279,15 @@ class Store:
         """Replace the whole global index with `blobs`."""
         self._require_transaction()
         async with self._errors():
-            await self._db.execute("DELETE FROM index_blob")
-            await self._db.executemany(
+            await self._run("DELETE FROM index_blob")
+            await self._run_many(
                 "INSERT INTO index_blob (name, data) VALUES (?, ?)", sorted(blobs.items())
             )
 
     async def set_state(self, key: str, value: str) -> None:
         self._require_transaction()
         async with self._errors():
-            await self._db.execute(
+            await self._run(
                 "INSERT INTO library_state (key, value) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
@@ -421,6 +421,17 @@ class Store:
         async with self._errors(), self._db.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
+    async def _run(self, sql: str, params: Sequence[object] = ()) -> None:
+        # Close every cursor at once: aiosqlite's worker keeps the last result alive, and an
+        # unreset statement (PRAGMA journal_mode returns a row) makes COMMIT fail with
+        # "cannot commit transaction - SQL statements in progress".
+        async with self._db.execute(sql, params):
+            pass
+
+    async def _run_many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        async with self._db.executemany(sql, rows):
+            pass
+
 
 def _paragraph_rows(
     symbol: str,
@@ -463,7 +474,7 @@ async def _open_read_only(path: Path) -> Store:
         store = Store(db, path, read_only=True)
         try:
             async with store._errors():
-                await db.execute("PRAGMA foreign_keys = ON")
+                await store._run("PRAGMA foreign_keys = ON")
                 version = await store.schema_version()
             _check_read_only_version(path, version)
             await store.reports()
