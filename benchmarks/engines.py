@@ -62,7 +62,8 @@ def dir_size(path: Path) -> int:
 
 
 def ours_build(corpus: Path, n: int, work: Path) -> dict:
-    from retrieval.index import Bm25Index, build_segment
+    from retrieval.index import Bm25Index
+    from retrieval.segment import build_segment
 
     t0 = time.perf_counter()
     segments = [build_segment(r, nums, docs) for r, nums, docs in synth.read_reports(corpus, n)]

@@ -7,11 +7,13 @@ order) and float32 impacts (tf part of BM25); terms in a quarter of the docs or 
 dense rows instead. top_k accumulates float32 impacts into a reused buffer (np.add.at for sparse
 terms, one vector add for dense ones), finds the k-th best through per-block maxima, and rescores
 only the candidates near it exactly: no per-posting Python, no full sort.
+
+Each report reaches the index as a segment, whose byte format lives in retrieval/segment.py; the
+segment functions are re-exported here so callers that import them from the index keep working.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,12 +21,38 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 from numpy.typing import DTypeLike
 
+from retrieval.segment import (
+    SEGMENT_MAGIC,
+    build_segment,
+    hash_terms,
+    read_segment,
+    read_segment_extras,
+    read_segment_report,
+    tf_dtype,
+)
+
+__all__ = [
+    "BLOCK_DOCS",
+    "DENSE_SHARE",
+    "EPSILON",
+    "INDEX_VERSION",
+    "K1",
+    "MAX_WEIGHT",
+    "SEGMENT_MAGIC",
+    "B",
+    "Bm25Index",
+    "DocKeys",
+    "build_segment",
+    "hash_terms",
+    "read_segment_extras",
+    "read_segment_report",
+]
+
 K1 = 1.5  # BM25Okapi's term-frequency saturation
 B = 0.75  # BM25Okapi's length normalisation
 EPSILON = 0.25  # negative idf becomes EPSILON * mean idf, as BM25Okapi does
 BLOCK_DOCS = 1024  # docs per block when looking for the k-th best score (a power of two)
 DENSE_SHARE = 0.25  # terms in at least this share of docs are stored as dense rows
-SEGMENT_MAGIC = b"RBSEG1\n"
 INDEX_VERSION = 1
 # Approximate (float32) scores are within ~(2 * terms + 2) * 6e-8 of exact ones (relative, all
 # terms positive); candidates within this much larger margin of the k-th best are rescored
@@ -33,101 +61,6 @@ _MARGIN_PER_TERM = 2e-6
 _CHUNK = 1 << 22  # postings per step when computing impacts at build time
 MAX_WEIGHT = 1e6  # query-term weights above this would overflow float32 accumulation
 _TINY = 1e-30  # a term contributing less than this (times its impacts) is no evidence
-
-
-def hash_terms(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Return the (hi, lo) uint64 halves of each term's 128-bit digest."""
-    digests = b"".join(
-        hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in terms
-    )
-    pairs = np.frombuffer(digests, dtype=">u8").reshape(-1, 2).astype(np.uint64)
-    return pairs[:, 0].copy(), pairs[:, 1].copy()
-
-
-# ---------------------------------------------------------------- containers
-
-
-def _pack(header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes) -> bytes:
-    """Concatenate arrays behind a JSON header naming dtype, shape and offset of each."""
-    layout, chunks, offset = {}, [], 0
-    for name, arr in arrays.items():
-        raw = np.ascontiguousarray(arr).tobytes()
-        layout[name] = [arr.dtype.str, list(arr.shape), offset, len(raw)]
-        pad = -len(raw) % 8
-        chunks.append(raw + b"\0" * pad)
-        offset += len(raw) + pad
-    head = json.dumps({**header, "arrays": layout}).encode()
-    head += b" " * (-(len(magic) + 8 + len(head)) % 8)
-    return magic + len(head).to_bytes(8, "little") + head + b"".join(chunks)
-
-
-def _unpack(data: bytes, magic: bytes) -> tuple[dict[str, object], dict[str, np.ndarray]]:
-    """Views (no copies) of the arrays in a container made by _pack."""
-    if not data.startswith(magic):
-        raise ValueError("not an index segment of this version; rebuild it from the paragraphs")
-    size = int.from_bytes(data[len(magic) : len(magic) + 8], "little")
-    start = len(magic) + 8
-    header = json.loads(data[start : start + size])
-    base = start + size
-    arrays = {
-        name: np.frombuffer(data, np.dtype(dt), int(np.prod(shape)), base + off).reshape(shape)
-        for name, (dt, shape, off, _n) in header.pop("arrays").items()
-    }
-    return header, arrays
-
-
-def _tf_dtype(max_tf: int) -> np.dtype:
-    return np.dtype(next(t for t in ("u1", "<u2", "<u4") if max_tf <= np.iinfo(t).max))
-
-
-# ---------------------------------------------------------------- segments
-
-
-def build_segment(
-    report: str, numbers: Sequence[int], docs: Sequence[Sequence[str]], extras: bytes = b""
-) -> bytes:
-    """Pack one report's term statistics so the global index can be rebuilt without tokenising."""
-    if len(numbers) != len(docs):
-        raise ValueError(f"{report}: {len(numbers)} numbers for {len(docs)} docs")
-    nums = np.asarray(numbers, dtype="<i8").reshape(-1)
-    if np.unique(nums).size != nums.size:
-        raise ValueError(f"{report}: paragraph numbers repeat")
-    vocab: dict[str, int] = {}
-    flat = [vocab.setdefault(tok, len(vocab)) for doc in docs for tok in doc]
-    lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=len(docs))
-    terms = list(vocab)
-    hi, lo = hash_terms(terms)
-    order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
-    rank = np.empty(len(terms), dtype=np.int64)
-    rank[order] = np.arange(len(terms))
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    pair, tf = np.unique(rank[np.asarray(flat, dtype=np.int64)] * len(docs) + doc_of,
-                         return_counts=True)  # fmt: skip
-    post_term, post_doc = np.divmod(pair, max(len(docs), 1))
-    words = [terms[i].encode("utf-8", "surrogatepass") for i in order]
-    arrays = {
-        "numbers": nums.astype("<i4"),
-        "doc_len": lengths.astype("<i4"),
-        "hash_hi": hi[order].astype("<u8"),
-        "hash_lo": lo[order].astype("<u8"),
-        "term_ptr": np.searchsorted(post_term, np.arange(len(terms) + 1)).astype("<i8"),
-        "post_doc": post_doc.astype("<i4"),
-        "post_tf": tf.astype(_tf_dtype(int(tf.max(initial=0)))),
-        "word_ptr": np.cumsum([0, *map(len, words)], dtype=np.int64).astype("<i8"),
-        "words": np.frombuffer(b"".join(words), dtype=np.uint8),
-        "extras": np.frombuffer(extras, dtype=np.uint8),
-    }
-    return _pack({"report": report}, arrays, SEGMENT_MAGIC)
-
-
-def read_segment_extras(data: bytes) -> bytes:
-    """The opaque payload stored with a segment (the search layer's learned aliases)."""
-    return _unpack(data, SEGMENT_MAGIC)[1]["extras"].tobytes()
-
-
-def read_segment_report(data: bytes) -> str:
-    """The report symbol a segment indexes."""
-    return str(_unpack(data, SEGMENT_MAGIC)[0]["report"])
 
 
 # ---------------------------------------------------------------- the index
@@ -191,9 +124,9 @@ class Bm25Index:
         """Merge report segments, in the given order, into one index (idf and avgdl are global)."""
         if block_docs < 1 or block_docs & (block_docs - 1):
             raise ValueError("block_docs must be a power of two")
-        unpacked = [_unpack(s, SEGMENT_MAGIC) for s in segments]
-        names = [str(header["report"]) for header, _a in unpacked]
-        parts = [arrays for _h, arrays in unpacked]
+        unpacked = [read_segment(s) for s in segments]
+        names = [name for name, _a in unpacked]
+        parts = [arrays for _n, arrays in unpacked]
         if len(set(names)) != len(names):
             raise ValueError("a report appears in two segments")
         starts = np.cumsum([0, *[a["numbers"].size for a in parts]])
@@ -483,7 +416,7 @@ def _store_postings(
     n, n_terms = doc_len.size, arrays["hash_hi"].size
     df = np.bincount(post_term, minlength=n_terms)
     impact = _impacts32(post_doc, post_tf, doc_len, avgdl)
-    tf_type = _tf_dtype(int(post_tf.max(initial=0)))
+    tf_type = tf_dtype(int(post_tf.max(initial=0)))
     dense = np.flatnonzero(df >= np.ceil(n * dense_share))
     is_dense = np.zeros(n_terms, dtype=bool)
     is_dense[dense] = True

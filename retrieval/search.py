@@ -24,6 +24,7 @@ import numpy as np
 
 from corpus.model import Paragraph, Report, ReportMeta
 from retrieval import index as bm25
+from retrieval import segment
 from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
@@ -76,7 +77,7 @@ def build_segment(report: Report) -> bytes:
     ]
     learned = learn_aliases("\n".join(texts), f"defined in {report.symbol}")
     extras = json.dumps([list(g.names) for g in learned]).encode()
-    return bm25.build_segment(
+    return segment.build_segment(
         report.symbol,
         [p.number for p in report.paragraphs],
         [paragraph_terms(p) for p in report.paragraphs],
@@ -115,7 +116,7 @@ class Searcher:
         order = sorted(segments, key=report_order)
         learned: dict[tuple[str, ...], AliasGroup] = {}
         for symbol in order:
-            for names in json.loads(bm25.read_segment_extras(segments[symbol]) or b"[]"):
+            for names in json.loads(segment.read_segment_extras(segments[symbol]) or b"[]"):
                 learned.setdefault(tuple(names), AliasGroup(tuple(names), f"defined in {symbol}"))
         index = bm25.Bm25Index.from_segments([segments[s] for s in order])
         return cls(index, tuple(learned.values()), dict(reports))

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from retrieval.index import Bm25Index, build_segment, read_segment_extras, read_segment_report
+from retrieval.index import Bm25Index
+from retrieval.segment import build_segment
 from retrieval.tokenize import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -319,10 +320,6 @@ def test_empty_corpus_and_empty_query() -> None:
 
 
 def test_bad_input_is_refused() -> None:
-    with pytest.raises(ValueError, match="numbers"):
-        build_segment("S/1", [1, 2], [["x"]])
-    with pytest.raises(ValueError, match="repeat"):
-        build_segment("S/1", [1, 1], [["x"], ["y"]])
     segment = build_segment("S/1", [1], [["x"]])
     with pytest.raises(ValueError, match="two segments"):
         Bm25Index.from_segments([segment, segment])
@@ -338,10 +335,3 @@ def test_bad_input_is_refused() -> None:
             index.top_k(["x"], 3, weights=[bad])
     with pytest.raises(ValueError, match="allowed"):
         index.top_k(["x"], 3, allowed=np.ones(5, dtype=bool))
-
-
-def test_segment_carries_report_and_extras() -> None:
-    segment = build_segment("S/2018/80", [1, 2], [["x"], ["y"]], extras=b"\x00aliases\xff")
-    assert read_segment_extras(segment) == b"\x00aliases\xff"
-    assert read_segment_report(segment) == "S/2018/80"
-    assert read_segment_extras(build_segment("S/1", [], [])) == b""
