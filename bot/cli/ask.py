@@ -93,7 +93,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
         "number": paragraph.number,
         "citation": hit.citation,
         "score": round(hit.score, 6),
-        "section": " > ".join(paragraph.section),
+        "section": list(paragraph.section),  # headings, outermost first, as export gives them
         "excerpt": hit.excerpt.text,
         "excerpt_span": [hit.excerpt.start, hit.excerpt.end],
         "highlights": [list(span) for span in hit.excerpt.highlights],

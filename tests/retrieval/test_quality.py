@@ -93,6 +93,7 @@ def test_ask_json_is_what_the_scorer_reads(bundled_db: Path, capsys) -> None:
     for hit in out["hits"]:
         assert hit["excerpt"] in hit["text"]
         assert set(hit) >= {"report", "number", "score", "section", "matched", "coverage"}
+        assert isinstance(hit["section"], list)  # the same shape as export and cite --json
     assert {"query", "took_ms", "weak", "reason", "total"} <= set(out)
 
 
