@@ -24,6 +24,7 @@ SERVER_ONLY = "That command only works in a server."
 # Keys in Interaction.extras.
 _STARTED = "reportbot.started"
 HITS = "reportbot.hits"
+THINKING = "reportbot.thinking"  # a public "thinking…" message awaits its followup
 
 
 def log_command(
@@ -62,6 +63,8 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
     content = clip(text, limits.CONTENT_CHARS)
     mentions = discord.AllowedMentions.none()
     try:
+        if interaction.extras.pop(THINKING, False):
+            await _withdraw_thinking(interaction)
         if interaction.response.is_done():
             await interaction.followup.send(content, ephemeral=True, allowed_mentions=mentions)
         else:
@@ -70,6 +73,14 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
             )
     except discord.HTTPException:  # token expired (401/404) or Discord is down: nothing to tell
         log.warning("could not deliver an error reply", exc_info=True)
+
+
+async def _withdraw_thinking(interaction: discord.Interaction) -> None:
+    """Delete "thinking…": Discord makes the first followup edit it, public whatever the flag."""
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException:  # already gone or token expired: the followup still goes out
+        log.warning("could not withdraw a thinking message", exc_info=True)
 
 
 async def report_error(

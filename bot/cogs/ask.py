@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._shared import report_autocomplete
+from bot.cogs._shared import report_autocomplete, send_public, within_deadline
 from bot.replies import ParagraphRef, Reply, render_answer
 from bot.tree import HITS, describe_error
 from bot.views import AnswerView, message_kwargs, show_paragraph
@@ -86,16 +86,13 @@ class Ask(commands.Cog):
     async def respond(
         self, interaction: discord.Interaction, question: str, report: str | None, results: int
     ) -> None:
-        """Defer first (retrieval may be slow), then answer with the pager under the reply."""
+        """Answer directly when retrieval is quick (errors stay private), else defer first."""
         self.spend_cooldown(interaction.user.id, interaction.created_at)
-        # Check the filter before deferring: after a public defer, even an error is public.
-        symbol = await self.bot.library.resolve_report(report) if report else None
-        await interaction.response.defer(thinking=True)  # ranking may outlast the 3 s deadline
-        reply = await self.answer_page(question, symbol, results)
+        reply = await within_deadline(interaction, self.answer_page(question, report, results))
         interaction.extras[HITS] = len(reply.shown)
-        view = self.make_view(interaction.user.id, question, symbol, results, reply)
+        view = self.make_view(interaction.user.id, question, report, results, reply)
         view.attach(interaction)
-        await interaction.followup.send(**message_kwargs(reply, view))
+        await send_public(interaction, **message_kwargs(reply, view))
 
     @app_commands.command(name="ask")
     @app_commands.describe(

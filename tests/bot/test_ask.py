@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -9,17 +10,40 @@ import discord
 import pytest
 import simcord
 
+from bot.cogs._shared import DEFER_AFTER_S
 from bot.cogs.ask import MENTION_HELP
+from bot.tree import SORRY
 from bot.views import ONLY_THE_ASKER
 from tests.bot.conftest import REPORT_2018, Sim, all_text, plain
 
 CITATION = re.compile(r"\[(S/\d+/\d+), para\. (\d+)\]\((https://[^)]+)\)")
 
 
-def was_deferred(sim: Sim) -> bool:
-    """The first response was "thinking…" (type 5): the answer came as a followup."""
+def was_answered_directly(sim: Sim) -> bool:
+    """The first response was the answer itself (type 4), with no "thinking…" first."""
     callbacks = [r.json for r in sim.env.http_requests if r.path.endswith("/callback")]
-    return callbacks[-1] == {"type": 5}
+    return callbacks[-1]["type"] == 4
+
+
+def public_bot_messages(sim: Sim) -> list[discord.Message]:
+    """What another member sees from the bot in the channel."""
+    history = sim.channel.history(viewer=sim.bob)
+    return [m for m in history if m.author.id == sim.bot.user.id]
+
+
+def break_search(sim: Sim, monkeypatch: pytest.MonkeyPatch, delay_s: float = 0) -> None:
+    async def broken_ask(*_: object, **__: object) -> None:
+        await asyncio.sleep(delay_s)
+        raise RuntimeError("index on fire")
+
+    monkeypatch.setattr(sim.bot.library, "ask", broken_ask)
+
+
+def assert_logged_with_traceback(caplog: pytest.LogCaptureFixture, command: str) -> None:
+    failure = next(r for r in caplog.records if r.name == "reportbot.bot")
+    assert failure.getMessage() == f"/{command} failed"
+    assert failure.exc_info is not None
+    assert "index on fire" in caplog.text
 
 
 async def assert_quotes_are_verbatim(sim: Sim, description: str) -> list[tuple[str, int]]:
@@ -42,7 +66,7 @@ async def assert_quotes_are_verbatim(sim: Sim, description: str) -> list[tuple[s
 
 async def test_ask_quotes_cited_paragraphs_with_links(sim: Sim) -> None:
     result = await sim.alice.slash(sim.channel, "ask", question="How does ISIL generate revenue?")
-    assert was_deferred(sim)
+    assert was_answered_directly(sim)
     assert not result.ephemeral
     embed = result.response.embeds[0]
     cited = await assert_quotes_are_verbatim(sim, embed.description)
@@ -117,7 +141,7 @@ async def test_show_full_paragraph_answers_privately_with_footnotes(sim: Sim) ->
 async def test_find_in_reports_asks_with_the_clicked_message(sim: Sim) -> None:
     message = await sim.bob.send(sim.channel, "hawala cash couriers")
     result = await sim.alice.context_menu(sim.channel, "Find in reports", message)
-    assert was_deferred(sim)
+    assert was_answered_directly(sim)
     description = result.response.embeds[0].description
     await assert_quotes_are_verbatim(sim, description)
     assert "hawala" in plain(description).lower()
@@ -193,3 +217,71 @@ async def test_one_log_line_per_command_without_the_question(
 async def test_a_bare_mention_explains_how_to_ask(sim: Sim) -> None:
     await sim.alice.send(sim.channel, sim.bot.user.mention)
     assert sim.channel.last_message.content == MENTION_HELP
+
+
+async def test_an_unexpected_error_is_a_private_apology_and_nothing_public(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    break_search(sim, monkeypatch)
+    result = await sim.alice.slash(sim.channel, "ask", question="oil revenue")
+    assert result.ephemeral
+    assert result.response.content == SORRY
+    assert public_bot_messages(sim) == []
+    (error,) = sim.env.errors  # handled by the tree; read so SimCord does not re-raise it
+    assert "index on fire" in str(error)
+    assert_logged_with_traceback(caplog, "ask")
+
+
+async def test_find_in_reports_errors_are_private_too(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = await sim.bob.send(sim.channel, "hawala cash couriers")
+    break_search(sim, monkeypatch)
+    result = await sim.alice.context_menu(sim.channel, "Find in reports", message)
+    assert result.ephemeral
+    assert result.response.content == SORRY
+    assert public_bot_messages(sim) == []
+    assert len(sim.env.errors) == 1
+    assert_logged_with_traceback(caplog, "Find in reports")
+
+
+# Timers at or past settle_timeout wait for advance_time(), so "slow" costs no real time.
+@pytest.mark.simcord(settle_timeout=0.5)
+async def test_slow_answers_think_publicly_first_then_replace_the_thinking(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library_ask = sim.bot.library.ask
+
+    async def slow_ask(*args: object, **kwargs: object) -> object:
+        await asyncio.sleep(5)
+        return await library_ask(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sim.bot.library, "ask", slow_ask)
+    result = await sim.alice.slash(sim.channel, "ask", question="hawala cash couriers")
+    assert not result.acknowledged
+    await sim.env.advance_time(DEFER_AFTER_S)
+    assert result.deferred
+    await sim.env.advance_time(5)
+    await assert_quotes_are_verbatim(sim, result.response.embeds[0].description)
+    (answer,) = public_bot_messages(sim)
+    assert answer.id == result.response.id  # the thinking message became the answer
+
+
+@pytest.mark.simcord(settle_timeout=0.5)
+async def test_a_slow_unexpected_error_withdraws_the_public_thinking_message(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    break_search(sim, monkeypatch, delay_s=5)
+    result = await sim.alice.slash(sim.channel, "ask", question="oil revenue")
+    await sim.env.advance_time(DEFER_AFTER_S)
+    assert result.deferred
+    assert len(public_bot_messages(sim)) == 1  # "thinking…", visible to everyone
+    await sim.env.advance_time(5)
+    assert public_bot_messages(sim) == []
+    assert "index on fire" in str(sim.env.errors[0])
+    assert_logged_with_traceback(caplog, "ask")
+    # The private apology is attempted; SimCord (like Discord in 2021, discord-api-docs #2739)
+    # refuses a followup once the deferred original is deleted, so it may not arrive.
+    apology = next(r for r in reversed(sim.env.http_requests) if r.method == "POST")
+    assert apology.json["content"] == SORRY
+    assert apology.json["flags"] == discord.MessageFlags(ephemeral=True).value

@@ -30,7 +30,9 @@ async def test_unexpected_errors_are_private_apologies_and_logged(
 ) -> None:
     caplog.set_level(logging.INFO)
     result = await sim.alice.slash(sim.channel, "ask", question="oil")
+    assert result.ephemeral
     assert result.response.content == SORRY
+    assert not [m for m in sim.channel.history(viewer=sim.bob) if m.author.id == sim.bot.user.id]
     assert "disk on fire" not in result.response.content
     (error,) = sim.env.errors
     assert "disk on fire" in str(error)
