@@ -65,7 +65,7 @@ class ReportBot(commands.Bot):
         from bot.cogs import add_cogs
 
         self._library = await self._open_library(
-            self.settings.db_path, read_only=self.settings.read_only
+            self.settings.db_path, read_only=self.settings.read_only, progress=log.info
         )
         await add_cogs(self)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
@@ -92,7 +93,9 @@ async def run_line(library: Library, settings: Settings, line: str) -> str:
 async def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     """Read commands until EOF or `quit`; prompt only when a person is typing."""
     interactive = stdin.isatty()
-    async with await Library.open(settings.db_path) as library:
+    async with await Library.open(
+        settings.db_path, read_only=settings.read_only, progress=_to_stderr
+    ) as library:
         if interactive:
             stdout.write(HELP + "\n")
         while True:
@@ -106,3 +109,8 @@ async def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
             if output:
                 stdout.write(output + "\n\n")
                 stdout.flush()
+
+
+def _to_stderr(message: str) -> None:
+    """Progress of a first-time database build: stderr, so piped output stays the replies."""
+    print(message, file=sys.stderr)

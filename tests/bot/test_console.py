@@ -89,3 +89,29 @@ def test_invite_asks_for_the_four_permissions_the_bot_uses() -> None:
         "https://discord.com/oauth2/authorize?client_id=123"
         "&scope=bot+applications.commands&permissions=84992"
     )
+
+
+def test_console_builds_a_new_database_with_progress_on_stderr(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """A first run says what it is building on stderr; stdout stays exactly the replies."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("/reports\n"))
+    db = tmp_path / "fresh.sqlite3"
+    status = main(["--db", str(db), "console"], env={})
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert "from the bundled corpus" in err
+    assert "building" not in out
+    assert out.startswith("## 2 reports")
+
+
+def test_console_honours_read_only(tmp_path, capsys, monkeypatch) -> None:
+    """REPORTBOT_READ_ONLY: the console never creates or writes the database."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("/reports\n"))
+    db = tmp_path / "missing.sqlite3"
+    status = main(["--db", str(db), "console"], env={"REPORTBOT_READ_ONLY": "1"})
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "missing.sqlite3" in err
+    assert out == ""
+    assert not db.exists()
