@@ -11,7 +11,3 @@ class UnknownReport(UserError):
 
 class UnknownParagraph(UserError):
     """The report exists but has no such paragraph; the message gives its range."""
-
-
-class InvalidQuery(UserError):
-    """A question that cannot be searched (empty, only punctuation, …), with the reason."""

@@ -162,10 +162,7 @@ def _union_idf(searcher: Searcher, words: Sequence[str]) -> float:
 
 def _synonym_damping(searcher: Searcher, typed: str, other: str) -> float:
     """Weight two single-word names as one term whose doc frequency is their sum."""
-    n = len(searcher.index)
-    df = searcher.index.term_doc_frequency(typed) + searcher.index.term_doc_frequency(other)
-    union = max(math.log((n - min(df, n) + 0.5) / (min(df, n) + 0.5)), 0.01) if n else 1.0
-    return min(1.0, union / term_idf(searcher, other))
+    return min(1.0, _union_idf(searcher, [typed, other]) / term_idf(searcher, other))
 
 
 def _damp_typed(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import shutil
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,24 +69,10 @@ class Sim:
         return bodies
 
 
-@pytest.fixture(scope="session")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled corpus, built once per session by the real library; tests get copies."""
-    path = tmp_path_factory.mktemp("corpus") / "template.sqlite3"
-
-    async def build() -> None:
-        library = await Library.open(path)
-        await library.close()
-
-    asyncio.run(build())
-    return path
-
-
 @pytest.fixture
-def settings(tmp_path: Path, corpus_db: Path) -> Settings:
-    db = tmp_path / "reportbot.sqlite3"
-    shutil.copyfile(corpus_db, db)
-    return Settings(db_path=db, ask_cooldown_rate=3, ask_cooldown_s=5.0)
+def settings(bundled_db: Path) -> Settings:
+    """A fresh copy of the bundled corpus per test (tests/conftest.py builds it once)."""
+    return Settings(db_path=bundled_db, ask_cooldown_rate=3, ask_cooldown_s=5.0)
 
 
 @pytest.fixture

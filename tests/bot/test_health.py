@@ -21,7 +21,6 @@ from bot.health import (
     write_heartbeat,
 )
 from bot.settings import Settings
-from retrieval.library import Library
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = 1_800_000_000.0
@@ -110,24 +109,11 @@ def test_health_command_exits_1_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("unhealthy: no database at")
 
 
-@pytest.fixture
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database built from the bundled corpus by the real library."""
-    path = tmp_path_factory.mktemp("db") / "reportbot.sqlite3"
-
-    async def build() -> None:
-        library = await Library.open(path)
-        await library.close()
-
-    asyncio.run(build())
-    return path
-
-
-def test_a_built_database_is_healthy_without_a_heartbeat(built_db: Path, tmp_path: Path) -> None:
-    before = built_db.stat().st_mtime_ns
-    settings = Settings(db_path=built_db, heartbeat_path=tmp_path / "absent.json")
+def test_a_built_database_is_healthy_without_a_heartbeat(bundled_db: Path, tmp_path: Path) -> None:
+    before = bundled_db.stat().st_mtime_ns
+    settings = Settings(db_path=bundled_db, heartbeat_path=tmp_path / "absent.json")
     assert asyncio.run(check_health(settings, NOW)) is None
-    assert built_db.stat().st_mtime_ns == before  # read-only: the check writes nothing
+    assert bundled_db.stat().st_mtime_ns == before  # read-only: the check writes nothing
 
 
 @pytest.mark.parametrize(
@@ -135,9 +121,9 @@ def test_a_built_database_is_healthy_without_a_heartbeat(built_db: Path, tmp_pat
     [(GOOD, True), (_with(connected=False), False), (_with(time=NOW - 600), False)],
 )
 def test_a_heartbeat_file_decides_when_present(
-    built_db: Path, tmp_path: Path, beat: Heartbeat, healthy: bool
+    bundled_db: Path, tmp_path: Path, beat: Heartbeat, healthy: bool
 ) -> None:
-    settings = Settings(db_path=built_db, heartbeat_path=tmp_path / "hb.json")
+    settings = Settings(db_path=bundled_db, heartbeat_path=tmp_path / "hb.json")
     write_heartbeat(settings.heartbeat_path, beat)
     assert (asyncio.run(check_health(settings, NOW)) is None) is healthy
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,8 @@ from tests.bot.conftest import REPORT_2018, Sim
 
 
 @pytest.fixture
-def settings(tmp_path: Path, corpus_db: Path) -> Settings:
-    db = tmp_path / "reportbot.sqlite3"
-    shutil.copyfile(corpus_db, db)
-    return Settings(db_path=db, shard_count=2)
+def settings(bundled_db: Path) -> Settings:
+    return Settings(db_path=bundled_db, shard_count=2)
 
 
 async def test_a_sharded_bot_answers_in_a_guild_of_its_second_shard(sim: Sim) -> None:
