@@ -40,6 +40,7 @@ class Hit:
     matched: tuple[str, ...]  # query terms (as typed) found in the paragraph or its footnotes
     coverage: float  # share of the query's weight this paragraph matches, 0..1
     report_date: dt.date | None = None
+    similarity: float | None = None  # cosine to the question, when the semantic layer ran
 
     @property
     def citation(self) -> str:

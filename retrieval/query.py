@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from corpus.citation import looks_like_symbol, normalize_symbol, parse_citation
+from corpus.model import ReportMeta
+from retrieval.series_words import REPORT_REFERENCE, series_symbol
 from retrieval.tokenize import tokenize
 
 MAX_QUERY_CHARS = 1000  # longer questions are cut at a word boundary (and the answer says so)
@@ -35,6 +37,14 @@ _CITATION = re.compile(
 )
 _BARE_SYMBOL = re.compile(rf"(?<![\w/])(?P<symbol>{_SYMBOL})(?![\w/])")
 _FILTER = re.compile(r"(?<!\w)(?P<key>report|year):\s*(?P<value>\S+)", re.IGNORECASE)
+# Words that ask for the newest state of things, not for a topic: they make the newest report
+# win near-ties (search.py) and are not searched for themselves.
+_TIME_WORDS = re.compile(
+    r"(?<!\w)(?:right now|now|nowadays|currently|current|presently|at present|at the moment|"
+    r"these days|this year|today|lately|most recent|recently|recent|latest|newest|up to date)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
 _PHRASE = re.compile(r"[\"“”„]([^\"“”„]+)[\"“”„]")
 _QUOTE_CHARS = re.compile(r"[\"“”„]")
 
@@ -51,6 +61,7 @@ class Query:
     citation: tuple[str, int, int] | None = None  # (symbol, first, last)
     truncated: bool = False
     problem: str | None = None  # why nothing can be searched, or a filter that was ignored
+    recent: bool = False  # asked about now ("currently", "latest"): prefer the newest report
 
 
 def parse_query(
@@ -58,9 +69,14 @@ def parse_query(
     *,
     report: str | None = None,
     year: int | None = None,
-    known_reports: Collection[str] = (),
+    known_reports: Collection[str] | Mapping[str, ReportMeta] = (),
 ) -> Query:
-    """Take a question apart; `report`/`year` parameters win over filters typed in the text."""
+    """Take a question apart; `report`/`year` parameters win over filters typed in the text.
+
+    With the reports' metadata as `known_reports`, series names resolve too: `report:latest`,
+    "the sixth report".
+    """
+    series = known_reports if isinstance(known_reports, Mapping) else {}
     text, truncated = _clean(question)
     problems: list[str] = []
     citation = parse_citation(text)  # the whole question is a citation: "S/2018/80 13"
@@ -81,8 +97,13 @@ def parse_query(
             else:
                 problems.append(f"ignored year:{value} (a year is four digits, e.g. year:2016)")
         elif key == "report" and report is None:
-            report = _canonical(value, known_reports)
+            report = series_symbol(value, series) or _canonical(value, known_reports)
         text = _cut(text, match)
+    named = REPORT_REFERENCE.search(text) if report is None else None
+    if named and (symbol := series_symbol(named.group("name"), series)):
+        report = symbol  # "what does the sixth report say about prisons"
+        text = _cut(text, named)
+    recent = bool(_TIME_WORDS.search(text))
     if citation is None and report is None:
         for match in _BARE_SYMBOL.finditer(text):
             symbol = _canonical(match.group("symbol"), known_reports)
@@ -91,7 +112,7 @@ def parse_query(
                 text = _cut(text, match)
                 break
     phrases = tuple(p for p in (tuple(tokenize(m)) for m in _PHRASE.findall(text)) if len(p) > 1)
-    words = tokenize(_QUOTE_CHARS.sub(" ", text))
+    words = tokenize(_QUOTE_CHARS.sub(" ", _TIME_WORDS.sub(" ", text)))
     terms = tuple(t for t in words if t not in QUESTION_WORDS)
     if not terms and citation is None:
         terms = tuple(words)  # "what does it say": better than nothing, and marked weak later
@@ -108,6 +129,7 @@ def parse_query(
         citation=citation,
         truncated=truncated,
         problem="; ".join(problems) or None,
+        recent=recent,
     )
 
 

@@ -17,7 +17,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -28,8 +28,16 @@ from retrieval import segment
 from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
+from retrieval.options import DEFAULT_OPTIONS, SearchOptions
 from retrieval.query import Query, parse_query
 from retrieval.register import Register, shipped_register
+from retrieval.semantic import (
+    MIN_SIMILARITY,
+    STRONG_SIMILARITY,
+    SemanticLayer,
+    dense_top,
+    fuse,
+)
 from retrieval.tokenize import tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
@@ -43,20 +51,44 @@ FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.25
 WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
+# Time words ("now", "latest") lift paragraphs of newer reports by up to this share of the best
+# score: enough to break near-ties in favour of the newest report, never to bury a better answer.
+RECENCY_BONUS = 0.1
+# A footnote whose text is shared by this many footnotes of a report ("Information provided by a
+# Member State.") is boilerplate: it says nothing about the paragraphs that cite it.
+BOILERPLATE_FOOTNOTES = 3
 _ALIASES_BLOB = "aliases"
 _INDEX_PREFIX = "index/"
 
 Fetch = Callable[[Sequence[tuple[str, int]]], Awaitable[list[Paragraph]]]
 
 
-def paragraph_terms(paragraph: Paragraph) -> list[str]:
+def paragraph_terms(
+    paragraph: Paragraph,
+    options: SearchOptions = DEFAULT_OPTIONS,
+    boilerplate: frozenset[str] = frozenset(),
+) -> list[str]:
     """What a paragraph is indexed under: its text, the footnotes it cites, its heading."""
     terms = tokenize(paragraph.text)
-    for footnote in paragraph.footnotes:
-        terms += tokenize(footnote.text)
-    if paragraph.section:
+    if options.footnotes:
+        for footnote in paragraph.footnotes:
+            if _footnote_key(footnote.text) not in boilerplate:
+                terms += tokenize(footnote.text)
+    if options.headings and paragraph.section:
         terms += tokenize(paragraph.section[-1])
     return terms
+
+
+def boilerplate_footnotes(report: Report) -> frozenset[str]:
+    """Footnote texts repeated across a report's footnotes: sources, not content."""
+    footnotes = {f.number: f.text for f in report.footnotes}
+    footnotes.update((f.number, f.text) for p in report.paragraphs for f in p.footnotes)
+    counts = Counter(_footnote_key(text) for text in footnotes.values())
+    return frozenset(key for key, count in counts.items() if count >= BOILERPLATE_FOOTNOTES)
+
+
+def _footnote_key(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 @lru_cache(maxsize=4096)
@@ -69,7 +101,7 @@ def _term_set(paragraph: Paragraph) -> Mapping[str, int]:
     return _term_counts(paragraph)
 
 
-def build_segment(report: Report) -> bytes:
+def build_segment(report: Report, options: SearchOptions = DEFAULT_OPTIONS) -> bytes:
     """Index one report: every paragraph's terms, plus the aliases its text defines."""
     texts = [p.text for p in report.paragraphs]
     texts += [f.text for f in report.footnotes] or [
@@ -80,7 +112,7 @@ def build_segment(report: Report) -> bytes:
     return segment.build_segment(
         report.symbol,
         [p.number for p in report.paragraphs],
-        [paragraph_terms(p) for p in report.paragraphs],
+        [paragraph_terms(p, options, boilerplate_footnotes(report)) for p in report.paragraphs],
         extras,
     )
 
@@ -97,13 +129,18 @@ class Searcher:
     index: bm25.Bm25Index
     learned: tuple[AliasGroup, ...]
     reports: Mapping[str, ReportMeta]
+    semantic: SemanticLayer | None = field(default=None, repr=False)
+    options: SearchOptions = DEFAULT_OPTIONS
     aliases: AliasTable = field(init=False, repr=False)
     register: Register = field(init=False, repr=False)
     idf_cache: dict[str, float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "aliases", AliasTable([*curated_aliases(), *self.learned]))
-        object.__setattr__(self, "register", shipped_register())
+        curated = curated_aliases() if self.options.aliases else ()
+        learned = self.learned if self.options.aliases else ()
+        object.__setattr__(self, "aliases", AliasTable([*curated, *learned]))
+        register = shipped_register() if self.options.register else Register(())
+        object.__setattr__(self, "register", register)
         object.__setattr__(self, "idf_cache", {})
 
     @classmethod
@@ -131,6 +168,22 @@ class Searcher:
         )
         return cls(bm25.Bm25Index.from_blobs(parts), learned, dict(reports))
 
+    def with_semantic(self, semantic: SemanticLayer | None) -> Searcher:
+        """The same index with (or without) the semantic layer."""
+        return replace(self, semantic=semantic)
+
+    def with_options(self, options: SearchOptions) -> Searcher:
+        return replace(self, options=options)
+
+    def doc_reports(self) -> list[tuple[str, list[int]]]:
+        """Each indexed report's paragraph numbers, in index order (how vectors are aligned)."""
+        keys = self.index.keys
+        out = []
+        for symbol in self.index.reports:
+            docs = self.index.report_slice(symbol)
+            out.append((symbol, [keys[i][1] for i in range(docs.start, docs.stop)]))
+        return out
+
     def to_blobs(self) -> dict[str, bytes]:
         blobs = {_INDEX_PREFIX + k: v for k, v in self.index.to_blobs().items()}
         blobs[_ALIASES_BLOB] = json.dumps(
@@ -151,6 +204,7 @@ async def answer_question(
     """Rank paragraphs for a question; odd input gives an empty answer with a reason."""
     started = time.perf_counter()
     query = parse_query(question, report=report, year=year, known_reports=searcher.reports)
+    options = searcher.options
 
     def done(hits: Sequence[Hit] = (), total: int = 0, reason: str | None = None) -> Answer:
         took = (time.perf_counter() - started) * 1000
@@ -167,13 +221,20 @@ async def answer_question(
     # Scoring and excerpting are CPU work: they run in a thread so the bot's loop stays free.
     ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
     paragraphs = await _fetch_more(fetch, {}, ranked)
-    if ranked:  # second round: the question plus what its best paragraphs are about
+    if ranked and options.feedback:  # second round: the question plus its best paragraphs' words
         top = [paragraphs[key] for key, _ in ranked[:FEEDBACK_DOCS] if key in paragraphs]
         plan = await asyncio.to_thread(_with_feedback, searcher, plan, top)
         ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
-        paragraphs = await _fetch_more(fetch, paragraphs, ranked)
+    similarity: dict[tuple[str, int], float] = {}
+    if searcher.semantic is not None and options.semantic:
+        ranked, similarity = await asyncio.to_thread(
+            _fused, searcher, searcher.semantic, query, ranked, n, allowed
+        )
+    if query.recent and options.recency:
+        ranked = _prefer_recent(searcher, ranked)
+    paragraphs = await _fetch_more(fetch, paragraphs, ranked)
     hits, total = await asyncio.to_thread(
-        _hits, searcher, plan, query, ranked, paragraphs, k, allowed
+        _hits, searcher, plan, query, ranked, paragraphs, k, allowed, similarity
     )
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
@@ -181,7 +242,50 @@ async def answer_question(
     top_score = max((h.score for h in hits), default=0.0) + 1.0
     cited = [_replace_score(h, top_score) for h in cited]
     hits = cited + [h for h in hits if (h.paragraph.report, h.paragraph.number) not in seen]
-    return done(hits[: max(k, len(cited))], total, problem)
+    return done(hits[: max(k, len(cited))], max(total, len(hits)), problem)
+
+
+Ranked = list[tuple[tuple[str, int], float]]
+
+
+def _fused(
+    searcher: Searcher,
+    layer: SemanticLayer,
+    query: Query,
+    ranked: Ranked,
+    n: int,
+    allowed: np.ndarray | None,
+) -> tuple[Ranked, dict[tuple[str, int], float]]:
+    """BM25's ranking fused with the question's vector; returns each candidate's similarity."""
+    keys = searcher.index.keys
+    docs = [searcher.index.doc_index(*key) for key, _ in ranked]
+    lexical = [(d, s) for d, (_, s) in zip(docs, ranked, strict=True) if d is not None]
+    similarity = layer.similarities(layer.encode(query.text))
+    dense = [] if query.phrases else dense_top(similarity, n, allowed)
+    fused = fuse(lexical, similarity, dense)
+    return (
+        [(keys[d], score) for d, score in fused],
+        {keys[d]: float(similarity[d]) for d, _ in fused},
+    )
+
+
+def _prefer_recent(searcher: Searcher, ranked: Ranked) -> Ranked:
+    """Lift newer reports' paragraphs by up to RECENCY_BONUS of the best score (a tie-break)."""
+    if not ranked:
+        return ranked
+    dated = sorted(
+        searcher.reports, key=lambda s: (searcher.reports[s].date or dt.date.min, report_order(s))
+    )
+    if len(dated) < 2:
+        return ranked
+    place = {symbol: i / (len(dated) - 1) for i, symbol in enumerate(dated)}
+    best = max(score for _, score in ranked) or 1.0
+    lifted = [
+        (key, score + RECENCY_BONUS * best * place.get(key[0], 0.0), i)
+        for i, (key, score) in enumerate(ranked)
+    ]
+    lifted.sort(key=lambda item: (-item[1], item[2]))
+    return [(key, score) for key, score, _ in lifted]
 
 
 def _top(
@@ -209,9 +313,17 @@ def _hits(
     paragraphs: Mapping[tuple[str, int], Paragraph],
     k: int,
     allowed: np.ndarray | None,
+    similarity: Mapping[tuple[str, int], float],
 ) -> tuple[list[Hit], int]:
-    """The best k candidates that match a typed word (feedback words alone are no evidence)
-    and every quoted phrase, with excerpts; and how many paragraphs match at all."""
+    """The best k candidates that match a typed word (feedback words alone are no evidence) or
+    are close in meaning, and every quoted phrase, with excerpts; how many paragraphs match.
+
+    Exact evidence has the last word: when the question holds numbers or symbols, paragraphs
+    that contain all of them come first, whatever the vectors say.
+    """
+    exact = [t for t in plan.importance if any(c.isdigit() for c in t)]
+    if exact and similarity:
+        ranked = sorted(ranked, key=lambda item: not _has_terms(paragraphs.get(item[0]), exact))
     hits: list[Hit] = []
     phrase_matches = 0
     for key, score in ranked:
@@ -220,12 +332,19 @@ def _hits(
             continue
         phrase_matches += 1
         if len(hits) < k:
-            hit = _hit(paragraph, score, plan, query, searcher)
-            if hit.coverage > 0:
+            hit = _hit(paragraph, score, plan, query, searcher, similarity.get(key))
+            if hit.coverage > 0 or (hit.similarity or 0.0) >= MIN_SIMILARITY:
                 hits.append(hit)
     if query.phrases:
         return hits, phrase_matches
     return hits, searcher.index.matching_count(list(plan.importance), allowed)
+
+
+def _has_terms(paragraph: Paragraph | None, terms: Sequence[str]) -> bool:
+    if paragraph is None:
+        return False
+    present = _term_set(paragraph)
+    return all(t in present for t in terms)
 
 
 def _with_feedback(searcher: Searcher, plan: Plan, top: Sequence[Paragraph]) -> Plan:
@@ -265,7 +384,8 @@ def _finish(
     if query.problem and query.problem not in notes:
         notes.append(query.problem)
     weak = False
-    if hits and max(h.coverage for h in hits) < WEAK_COVERAGE:
+    close = any((h.similarity or 0.0) >= STRONG_SIMILARITY for h in hits)
+    if hits and max(h.coverage for h in hits) < WEAK_COVERAGE and not close:
         weak = True
         notes.append("No paragraph matches most of the question; these are the closest.")
     elif not hits and not notes:
@@ -313,7 +433,7 @@ async def _cited(searcher: Searcher, fetch: Fetch, query: Query) -> tuple[list[H
 
 
 def _replace_score(hit: Hit, score: float) -> Hit:
-    return Hit(hit.paragraph, score, hit.excerpt, hit.matched, hit.coverage, hit.report_date)
+    return replace(hit, score=score)
 
 
 def _date(searcher: Searcher, paragraph: Paragraph) -> dt.date | None:
@@ -321,7 +441,14 @@ def _date(searcher: Searcher, paragraph: Paragraph) -> dt.date | None:
     return meta.date if meta else None
 
 
-def _hit(paragraph: Paragraph, score: float, plan: Plan, query: Query, searcher: Searcher) -> Hit:
+def _hit(
+    paragraph: Paragraph,
+    score: float,
+    plan: Plan,
+    query: Query,
+    searcher: Searcher,
+    similarity: float | None = None,
+) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
     present = _term_set(paragraph)
     found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
@@ -344,6 +471,7 @@ def _hit(paragraph: Paragraph, score: float, plan: Plan, query: Query, searcher:
         tuple(dict.fromkeys(matched)),
         round(min(coverage, 1.0), 4),
         _date(searcher, paragraph),
+        None if similarity is None else round(similarity, 4),
     )
 
 

@@ -1,0 +1,35 @@
+"""Which parts of the search are on: every component can be switched off, for evaluation.
+
+The defaults are what the bot runs. `scripts/eval.py` switches each component off in turn and
+reports both development sets, so a component stays only while it helps on questions it was not
+tuned on. Index-time switches (footnotes, headings) change what a report's segment holds;
+the rest change how a question is weighed and ranked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Component switches; all on is the shipped search."""
+
+    feedback: bool = True  # pseudo-relevance feedback (a second BM25 round)
+    footnotes: bool = True  # a paragraph is also indexed under the footnotes it cites
+    headings: bool = True  # ... and under its innermost heading
+    aliases: bool = True  # curated and learned names and acronyms
+    register: bool = True  # the everyday-word glossary (retrieval/data/register.toml)
+    wordnet: bool = True  # WordNet synonyms restricted to the corpus's words
+    semantic: bool = True  # sentence vectors fused with BM25
+    recency: bool = True  # time words ("now", "latest") prefer the newest report
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def without(self, name: str) -> SearchOptions:
+        return replace(self, **{name: False})
+
+
+DEFAULT_OPTIONS = SearchOptions()

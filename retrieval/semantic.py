@@ -1,0 +1,97 @@
+"""The semantic layer beside BM25: paragraph vectors, a query vector, and their fusion (pure).
+
+BM25 finds the paragraphs that use the question's words; sentence vectors find the ones that
+mean the same in other words ("how do they pay for things" -> revenue, financing). Neither alone
+is enough (vectors alone ranked no better than BM25 on our questions), so the two are fused by a
+convex combination of min-max-normalised scores over both candidate lists, the method that lifted
+held-out questions most in our trial. BM25 keeps the last word where exact words matter:
+search.py ranks paragraphs with a typed number, symbol or quoted phrase before the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.vectors import ReportVectors
+
+SEMANTIC_WEIGHT = 0.5  # the vectors' share of the fused score (BM25 has the rest)
+# A paragraph that shares no typed word with the question is shown only if its vector is at least
+# this close to the question's; and a hit at least this close counts as an answer, not a guess.
+MIN_SIMILARITY = 0.35
+STRONG_SIMILARITY = 0.55
+
+Encode = Callable[[str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SemanticLayer:
+    """Unit vectors of every indexed paragraph, in the BM25 index's doc order."""
+
+    matrix: np.ndarray  # (docs, dims) float32; a doc without a vector has a zero row
+    encode: Encode  # question -> unit vector (the model; loaded once)
+    model: str
+
+    @classmethod
+    def align(
+        cls,
+        doc_reports: Sequence[tuple[str, Sequence[int]]],
+        vectors: Mapping[str, ReportVectors],
+        encode: Encode,
+        model: str,
+    ) -> SemanticLayer:
+        """Lay each report's vectors out in index order; mismatched reports get zero rows."""
+        dims = next((v.codes.shape[1] for v in vectors.values() if v.model == model), 384)
+        total = sum(len(numbers) for _, numbers in doc_reports)
+        matrix = np.zeros((total, dims), dtype=np.float32)
+        at = 0
+        for symbol, numbers in doc_reports:
+            stored = vectors.get(symbol)
+            if stored is not None and stored.model == model and stored.numbers == tuple(numbers):
+                matrix[at : at + len(numbers)] = stored.dequantise()
+            at += len(numbers)
+        return cls(matrix, encode, model)
+
+    def similarities(self, query: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every doc to the query vector (both unit length)."""
+        return self.matrix @ query.astype(np.float32)
+
+
+def dense_top(similarity: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+    """The n docs closest to the question among those the filters allow."""
+    scores = similarity if allowed is None else np.where(allowed, similarity, -np.inf)
+    n = min(n, int(np.isfinite(scores).sum()))
+    if n <= 0:
+        return []
+    best = np.argpartition(-scores, n - 1)[:n]
+    return [int(d) for d in best[np.argsort(-scores[best], kind="stable")]]
+
+
+def fuse(
+    lexical: Sequence[tuple[int, float]],
+    similarity: np.ndarray,
+    dense: Sequence[int],
+    weight: float = SEMANTIC_WEIGHT,
+) -> list[tuple[int, float]]:
+    """Convex combination of min-max-normalised BM25 and cosine scores over both lists.
+
+    A doc outside BM25's list scores as its last entry (0 after normalising); ties keep
+    BM25's order, then the vectors' order.
+    """
+    candidates = list(dict.fromkeys([d for d, _ in lexical] + list(dense)))
+    if not candidates:
+        return []
+    bm25 = dict(lexical)
+    lows = [s for _, s in lexical]
+    lo, hi = (min(lows), max(lows)) if lows else (0.0, 0.0)
+    sims = similarity[np.asarray(candidates)]
+    s_lo, s_hi = float(sims.min()), float(sims.max())
+    fused = []
+    for position, doc in enumerate(candidates):
+        b = (bm25.get(doc, lo) - lo) / (hi - lo) if hi > lo else (1.0 if doc in bm25 else 0.0)
+        s = (float(sims[position]) - s_lo) / (s_hi - s_lo) if s_hi > s_lo else 0.0
+        fused.append((doc, (1 - weight) * b + weight * s, position))
+    fused.sort(key=lambda item: (-item[1], item[2]))
+    return [(doc, score) for doc, score, _ in fused]

@@ -1,0 +1,173 @@
+"""Retrieval quality on both development sets, with every search component switched off in turn.
+
+    uv run python scripts/eval.py                      # the table (both sets, all components)
+    uv run python scripts/eval.py --save-runs DIR      # also write run files for the shared scorer
+    uv run python scripts/eval.py --per-question own   # each question of one set, worst first
+
+Runs the real search (retrieval/search.py) in-process on the bundled corpus, so each variant
+takes a second, not a process per question. Index-time switches (footnotes, headings) rebuild
+the index; the semantic layer's paragraph vectors are the shipped ones for the bundled corpus
+(retrieval/data/minilm/), so nothing is encoded but the questions.
+
+The sets: `dev` is the shared development set (../shared/eval/dev_questions.json, also copied to
+tests/retrieval/data/); `own` is eval/own_questions.json, written from the reports' paragraphs
+before the search was run on it. Weights are chosen on one set and confirmed on the other; a
+component stays only when switching it off costs on both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from corpus.files import bundled_reports
+from corpus.model import Paragraph, Report
+from retrieval.embedder import Embedder, shipped_vectors
+from retrieval.options import SearchOptions
+from retrieval.search import Searcher, answer_question, build_segment
+from retrieval.semantic import SemanticLayer
+from retrieval.vectors import ReportVectors, report_vectors
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {
+    "dev": ROOT / "tests" / "retrieval" / "data" / "dev_questions.json",
+    "own": ROOT / "eval" / "own_questions.json",
+}
+K = 10
+
+
+def load(path: Path) -> list[dict]:
+    return [q for q in json.loads(path.read_text("utf-8")) if q.get("relevant")]
+
+
+def ndcg(ranked: Sequence[str], relevant: Mapping[str, int], k: int) -> float:
+    def dcg(gains: Sequence[int]) -> float:
+        return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+
+    ideal = dcg(sorted(relevant.values(), reverse=True)[:k])
+    return dcg([relevant.get(key, 0) for key in ranked[:k]]) / ideal if ideal else 0.0
+
+
+def recall(ranked: Sequence[str], relevant: Mapping[str, int], k: int) -> float:
+    wanted = {key for key, g in relevant.items() if g > 0}
+    return len(wanted.intersection(ranked[:k])) / len(wanted) if wanted else 0.0
+
+
+def metrics(runs: Mapping[str, list[str]], questions: Sequence[dict]) -> dict[str, float]:
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    rows = [(runs[q["id"]], q["relevant"]) for q in questions]
+    return {
+        "nDCG@10": mean([ndcg(r, rel, 10) for r, rel in rows]),
+        "R@5": mean([recall(r, rel, 5) for r, rel in rows]),
+        "R@10": mean([recall(r, rel, 10) for r, rel in rows]),
+    }
+
+
+class Bench:
+    """The bundled corpus, indexed once per index-time variant, with its shipped vectors."""
+
+    def __init__(self) -> None:
+        self.reports: list[Report] = bundled_reports()
+        self.paragraphs: dict[tuple[str, int], Paragraph] = {
+            (p.report, p.number): p for r in self.reports for p in r.paragraphs
+        }
+        self.metas = {r.symbol: r.meta for r in self.reports}
+        self._searchers: dict[tuple[bool, bool], Searcher] = {}
+        self._embedder: Embedder | None = None
+        self._vectors: dict[str, ReportVectors] | None = None
+
+    def searcher(self, options: SearchOptions) -> Searcher:
+        key = (options.footnotes, options.headings)
+        if key not in self._searchers:
+            segments = {r.symbol: build_segment(r, options) for r in self.reports}
+            self._searchers[key] = Searcher.rebuild(segments, self.metas)
+        searcher = self._searchers[key].with_options(options)
+        if options.semantic:
+            embedder = self.embedder()
+            vectors = self.vectors(embedder)
+            layer = SemanticLayer.align(
+                searcher.doc_reports(), vectors, embedder.encode_query, embedder.model_id
+            )
+            searcher = searcher.with_semantic(layer)
+        return searcher
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder()
+        return self._embedder
+
+    def vectors(self, embedder: Embedder) -> dict[str, ReportVectors]:
+        if self._vectors is None:
+            known = shipped_vectors()
+            self._vectors = {
+                r.symbol: report_vectors(r, embedder.encode, embedder.model_id, known)
+                for r in self.reports
+            }
+        return self._vectors
+
+    async def fetch(self, keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+        return [self.paragraphs[k] for k in keys if k in self.paragraphs]
+
+    async def run(self, options: SearchOptions, questions: Sequence[dict]) -> dict[str, list[str]]:
+        searcher = self.searcher(options)
+        runs = {}
+        for q in questions:
+            answer = await answer_question(
+                searcher, self.fetch, q["question"], k=K, report=None, year=None
+            )
+            runs[q["id"]] = [f"{h.paragraph.report}#{h.paragraph.number}" for h in answer.hits]
+        return runs
+
+
+async def table(bench: Bench, sets: dict[str, list[dict]], save: Path | None) -> None:
+    variants = [("all on (shipped)", SearchOptions())]
+    variants += [(f"- {name}", SearchOptions().without(name)) for name in SearchOptions.names()]
+    variants.append(("BM25 only", SearchOptions(**dict.fromkeys(SearchOptions.names(), False))))
+    header = f"{'variant':<20}" + "".join(f" {name + ' nDCG@10':>14} {'R@5':>6}" for name in sets)
+    print(header)
+    print("-" * len(header))
+    for label, options in variants:
+        cells = []
+        for name, questions in sets.items():
+            runs = await bench.run(options, questions)
+            m = metrics(runs, questions)
+            cells.append(f" {m['nDCG@10']:>14.3f} {m['R@5']:>6.3f}")
+            if save is not None and label == "all on (shipped)":
+                save.mkdir(parents=True, exist_ok=True)
+                (save / f"{name}.json").write_text(json.dumps(runs, indent=1), "utf-8")
+        print(f"{label:<20}" + "".join(cells), flush=True)
+
+
+async def per_question(bench: Bench, questions: list[dict]) -> None:
+    runs = await bench.run(SearchOptions(), questions)
+    scored = sorted(questions, key=lambda q: ndcg(runs[q["id"]], q["relevant"], 10))
+    for q in scored:
+        print(f"{ndcg(runs[q['id']], q['relevant'], 10):.3f}  {q['id']}  {q['kind']:<12} "
+              f"{q['question'][:60]!r}  top3={runs[q['id']][:3]}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--save-runs", type=Path, help="write each set's run file here")
+    parser.add_argument("--per-question", choices=sorted(SETS), help="list one set's questions")
+    args = parser.parse_args(argv)
+    sets = {name: load(path) for name, path in SETS.items()}
+    bench = Bench()
+    if args.per_question:
+        asyncio.run(per_question(bench, sets[args.per_question]))
+        return 0
+    sizes = ", ".join(f"{name} n={len(qs)}" for name, qs in sets.items())
+    print(f"answerable questions: {sizes}; bundled corpus, k={K}", file=sys.stderr)
+    asyncio.run(table(bench, sets, args.save_runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
