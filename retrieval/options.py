@@ -15,7 +15,8 @@ from dataclasses import dataclass, fields, replace
 class SearchOptions:
     """Component switches; all on is the shipped search."""
 
-    feedback: bool = True  # pseudo-relevance feedback (a second BM25 round)
+    # pseudo-relevance feedback (a second BM25 round): off, it lost on unseen questions
+    feedback: bool = False
     footnotes: bool = True  # a paragraph is also indexed under the footnotes it cites
     headings: bool = True  # ... and under its innermost heading
     aliases: bool = True  # curated and learned names and acronyms
@@ -28,8 +29,9 @@ class SearchOptions:
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
 
-    def without(self, name: str) -> SearchOptions:
-        return replace(self, **{name: False})
+    def toggled(self, name: str) -> SearchOptions:
+        """The same options with one component flipped (off if on, on if off)."""
+        return replace(self, **{name: not getattr(self, name)})
 
 
 DEFAULT_OPTIONS = SearchOptions()

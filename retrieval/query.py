@@ -35,6 +35,12 @@ _CITATION = re.compile(
     r"(?!\w)",
     re.IGNORECASE,
 )
+# The same, number first: "para 29 of S/2016/501", "paragraphs 12-14 in S/2018/80"
+_CITATION_AFTER = re.compile(
+    r"(?<!\w)(?:¶\s*|paras?\.?\s*|paragraphs?\s+)(?P<first>\d{1,4})(?:\s*[-–]\s*(?P<last>\d{1,4}))?"
+    rf"\s+(?:of|in|from)\s+(?:the\s+)?(?:report\s+)?(?P<symbol>{_SYMBOL})(?![\w/])",
+    re.IGNORECASE,
+)
 _BARE_SYMBOL = re.compile(rf"(?<![\w/])(?P<symbol>{_SYMBOL})(?![\w/])")
 _FILTER = re.compile(r"(?<!\w)(?P<key>report|year):\s*(?P<value>\S+)", re.IGNORECASE)
 # Words that ask for the newest state of things, not for a topic: they make the newest report
@@ -83,7 +89,7 @@ def parse_query(
     if citation is not None:
         citation = (_canonical(citation[0], known_reports), citation[1], citation[2])
         text = ""
-    match = _CITATION.search(text)
+    match = _CITATION.search(text) or _CITATION_AFTER.search(text)
     if match:
         first = int(match.group("first"))
         last = int(match.group("last") or first)

@@ -28,6 +28,7 @@ from retrieval import segment
 from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
 from retrieval.answer import Answer, Hit
 from retrieval.excerpt import best_excerpt
+from retrieval.initials import report_names
 from retrieval.options import DEFAULT_OPTIONS, SearchOptions
 from retrieval.query import Query, parse_query
 from retrieval.register import Register, shipped_register
@@ -58,6 +59,12 @@ RECENCY_BONUS = 0.1
 # Member State.") is boilerplate: it says nothing about the paragraphs that cite it.
 BOILERPLATE_FOOTNOTES = 3
 _ALIASES_BLOB = "aliases"
+_NAMES_BLOB = "names"
+# What a segment's search payload holds; segments of an older payload are re-indexed from the
+# stored paragraphs when a database is opened (Library._load). 2: capitalised names (for
+# acronyms); boilerplate
+# footnotes left out.
+EXTRAS_VERSION = 2
 _INDEX_PREFIX = "index/"
 
 Fetch = Callable[[Sequence[tuple[str, int]]], Awaitable[list[Paragraph]]]
@@ -108,7 +115,13 @@ def build_segment(report: Report, options: SearchOptions = DEFAULT_OPTIONS) -> b
         f.text for p in report.paragraphs for f in p.footnotes
     ]
     learned = learn_aliases("\n".join(texts), f"defined in {report.symbol}")
-    extras = json.dumps([list(g.names) for g in learned]).encode()
+    extras = json.dumps(
+        {
+            "version": EXTRAS_VERSION,
+            "aliases": [list(g.names) for g in learned],
+            "names": report_names("\n".join(texts)),
+        }
+    ).encode()
     return segment.build_segment(
         report.symbol,
         [p.number for p in report.paragraphs],
@@ -129,6 +142,7 @@ class Searcher:
     index: bm25.Bm25Index
     learned: tuple[AliasGroup, ...]
     reports: Mapping[str, ReportMeta]
+    names: tuple[str, ...] = field(default=(), repr=False)  # capitalised names, for acronyms
     semantic: SemanticLayer | None = field(default=None, repr=False)
     options: SearchOptions = DEFAULT_OPTIONS
     aliases: AliasTable = field(init=False, repr=False)
@@ -152,21 +166,33 @@ class Searcher:
         """Merge report segments (in citation order) into one index; collect learned aliases."""
         order = sorted(segments, key=report_order)
         learned: dict[tuple[str, ...], AliasGroup] = {}
+        capitalised: dict[str, None] = {}
         for symbol in order:
-            for names in json.loads(segment.read_segment_extras(segments[symbol]) or b"[]"):
+            extras = json.loads(segment.read_segment_extras(segments[symbol]) or b"{}")
+            if not isinstance(extras, dict) or extras.get("version") != EXTRAS_VERSION:
+                raise ValueError(f"the index segment of {symbol} is of an older search layer")
+            for names in extras["aliases"]:
                 learned.setdefault(tuple(names), AliasGroup(tuple(names), f"defined in {symbol}"))
+            capitalised.update(dict.fromkeys(extras["names"]))
         index = bm25.Bm25Index.from_segments([segments[s] for s in order])
-        return cls(index, tuple(learned.values()), dict(reports))
+        return cls(index, tuple(learned.values()), dict(reports), tuple(capitalised))
 
     @classmethod
     def from_blobs(cls, blobs: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:
         """Load what to_blobs saved (no re-tokenising, no re-merging)."""
-        parts = {k.removeprefix(_INDEX_PREFIX): v for k, v in blobs.items() if k != _ALIASES_BLOB}
+        parts = {
+            k.removeprefix(_INDEX_PREFIX): v
+            for k, v in blobs.items()
+            if k not in (_ALIASES_BLOB, _NAMES_BLOB)
+        }
         learned = tuple(
             AliasGroup(tuple(names), source)
             for names, source in json.loads(blobs.get(_ALIASES_BLOB) or b"[]")
         )
-        return cls(bm25.Bm25Index.from_blobs(parts), learned, dict(reports))
+        if _NAMES_BLOB not in blobs:  # saved by an older search layer: rebuild
+            raise KeyError(_NAMES_BLOB)
+        names = tuple(json.loads(blobs[_NAMES_BLOB]))
+        return cls(bm25.Bm25Index.from_blobs(parts), learned, dict(reports), names)
 
     def with_semantic(self, semantic: SemanticLayer | None) -> Searcher:
         """The same index with (or without) the semantic layer."""
@@ -189,6 +215,7 @@ class Searcher:
         blobs[_ALIASES_BLOB] = json.dumps(
             [[list(g.names), g.source] for g in self.learned]
         ).encode()
+        blobs[_NAMES_BLOB] = json.dumps(list(self.names)).encode()
         return blobs
 
 

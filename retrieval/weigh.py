@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from retrieval.aliases import Match
+from retrieval.initials import names_spelled, typed_acronyms
 from retrieval.query import Query
 from retrieval.register import REGISTER_WEIGHT, weigh_expansion
 from retrieval.tokenize import tokenize
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from retrieval.search import Searcher
 
 ALIAS_WEIGHT = 0.5  # an alternative name counts half as much as the words typed
+# No expansion weighs more than a typed word: an alias whose idf is floored (a name in most
+# paragraphs) would otherwise need a huge weight to stand for its spelled-out words and drown the
+# rest of the question.
+MAX_EXPANSION_WEIGHT = 1.0
 # Prepositions and conjunctions that Snowball's stopword list lacks ("across", "without"): rare
 # in the reports, so BM25 would rate them as topic words; in a question they carry little.
 FUNCTION_WORDS = (
@@ -90,8 +95,40 @@ def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
                 origin[term] = anchor
         if len(typed) == 1 and is_known:
             _damp_typed(searcher, terms, weights, anchor, match.others)
+    if searcher.options.aliases:
+        _add_initials(searcher, question, terms, weights, importance, origin)
     credit = _add_register(searcher, query.text, terms, weights, importance, origin)
+    weights = [
+        min(w, MAX_EXPANSION_WEIGHT) if t in origin else w
+        for t, w in zip(terms, weights, strict=True)
+    ]
     return Plan(terms, weights, origin, importance, credit)
+
+
+def _add_initials(
+    searcher: Searcher,
+    question: str,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+) -> None:
+    """An acronym no paragraph contains ("ISGS") searches as the names whose initials it spells."""
+    for typed, key in typed_acronyms(question):
+        words = tokenize(typed)
+        if len(words) != 1 or words[0] not in importance or searcher.index.has_term(words[0]):
+            continue
+        if any(o == words[0] for o in origin.values()):
+            continue  # a curated or learned alias already stands for it
+        names = names_spelled(key, searcher.names)
+        for name in names:
+            name_terms = [t for t in dict.fromkeys(tokenize(name)) if t not in importance]
+            for term in name_terms:
+                if term in origin:
+                    continue
+                terms.append(term)
+                weights.append(1.0 / (len(name_terms) ** 0.5 * len(names)))
+                origin[term] = words[0]
 
 
 def _add_register(

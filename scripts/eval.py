@@ -126,9 +126,15 @@ class Bench:
         return runs
 
 
-async def table(bench: Bench, sets: dict[str, list[dict]], save: Path | None) -> None:
+async def table(bench: Bench, sets: dict[str, list[dict]]) -> dict[str, dict[str, list[str]]]:
+    """Print the component table; return the shipped search's runs, per set."""
+    shipped_runs: dict[str, dict[str, list[str]]] = {}
     variants = [("all on (shipped)", SearchOptions())]
-    variants += [(f"- {name}", SearchOptions().without(name)) for name in SearchOptions.names()]
+    shipped = SearchOptions()
+    variants += [
+        (f"{'-' if getattr(shipped, name) else '+'} {name}", shipped.toggled(name))
+        for name in SearchOptions.names()
+    ]
     variants.append(("BM25 only", SearchOptions(**dict.fromkeys(SearchOptions.names(), False))))
     header = f"{'variant':<20}" + "".join(f" {name + ' nDCG@10':>14} {'R@5':>6}" for name in sets)
     print(header)
@@ -139,18 +145,20 @@ async def table(bench: Bench, sets: dict[str, list[dict]], save: Path | None) ->
             runs = await bench.run(options, questions)
             m = metrics(runs, questions)
             cells.append(f" {m['nDCG@10']:>14.3f} {m['R@5']:>6.3f}")
-            if save is not None and label == "all on (shipped)":
-                save.mkdir(parents=True, exist_ok=True)
-                (save / f"{name}.json").write_text(json.dumps(runs, indent=1), "utf-8")
+            if label == "all on (shipped)":
+                shipped_runs[name] = runs
         print(f"{label:<20}" + "".join(cells), flush=True)
+    return shipped_runs
 
 
 async def per_question(bench: Bench, questions: list[dict]) -> None:
     runs = await bench.run(SearchOptions(), questions)
     scored = sorted(questions, key=lambda q: ndcg(runs[q["id"]], q["relevant"], 10))
     for q in scored:
-        print(f"{ndcg(runs[q['id']], q['relevant'], 10):.3f}  {q['id']}  {q['kind']:<12} "
-              f"{q['question'][:60]!r}  top3={runs[q['id']][:3]}")
+        print(
+            f"{ndcg(runs[q['id']], q['relevant'], 10):.3f}  {q['id']}  {q['kind']:<12} "
+            f"{q['question'][:60]!r}  top3={runs[q['id']][:3]}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -165,7 +173,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     sizes = ", ".join(f"{name} n={len(qs)}" for name, qs in sets.items())
     print(f"answerable questions: {sizes}; bundled corpus, k={K}", file=sys.stderr)
-    asyncio.run(table(bench, sets, args.save_runs))
+    runs = asyncio.run(table(bench, sets))
+    if args.save_runs is not None:
+        args.save_runs.mkdir(parents=True, exist_ok=True)
+        for name, run in runs.items():
+            (args.save_runs / f"{name}.json").write_text(json.dumps(run, indent=1), "utf-8")
     return 0
 
 
