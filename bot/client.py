@@ -65,7 +65,10 @@ class ReportBot(commands.Bot):
         from bot.cogs import add_cogs
 
         self._library = await self._open_library(
-            self.settings.db_path, read_only=self.settings.read_only, progress=log.info
+            self.settings.db_path,
+            read_only=self.settings.read_only,
+            progress=log.info,
+            semantic=self.settings.semantic,
         )
         await add_cogs(self)
 

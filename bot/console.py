@@ -94,7 +94,10 @@ async def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     """Read commands until EOF or `quit`; prompt only when a person is typing."""
     interactive = stdin.isatty()
     async with await Library.open(
-        settings.db_path, read_only=settings.read_only, progress=_to_stderr
+        settings.db_path,
+        read_only=settings.read_only,
+        progress=_to_stderr,
+        semantic=settings.semantic,
     ) as library:
         if interactive:
             stdout.write(HELP + "\n")

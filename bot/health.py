@@ -89,7 +89,9 @@ async def check_database(settings: Settings) -> str | None:
     if not settings.db_path.is_file():
         return f"no database at {settings.db_path} (the bot builds it on first start)"
     try:
-        async with await Library.open(settings.db_path, bootstrap=False, read_only=True) as library:
+        async with await Library.open(
+            settings.db_path, bootstrap=False, read_only=True, semantic=False
+        ) as library:
             if not await library.reports():
                 return f"the database at {settings.db_path} holds no reports"
             await library.ask(PROBE_QUESTION)

@@ -60,6 +60,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     heartbeat_path: Path = DEFAULT_HEARTBEAT_PATH
     read_only: bool = False
+    semantic: bool = True
     rejected_token_path: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -176,6 +177,7 @@ _ENV: dict[str, tuple[str, object]] = {
     "shard_ids": ("REPORTBOT_SHARD_IDS", parse_shard_ids),
     "heartbeat_path": ("REPORTBOT_HEARTBEAT_FILE", Path),
     "read_only": ("REPORTBOT_READ_ONLY", _boolean),
+    "semantic": ("REPORTBOT_SEMANTIC", _boolean),
     "rejected_token_path": ("REPORTBOT_REJECTED_TOKEN_FILE", Path),
 }
 

@@ -12,6 +12,7 @@ between sentences and their windows' vectors averaged.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ DIMENSIONS = 384
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256  # the model's window (sentence-transformers' max_seq_length for it)
-BATCH = 16  # paragraphs per inference call at ingest: bounded memory, little padding waste
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
 
 
@@ -77,6 +77,9 @@ class Embedder:
     model_id = MODEL_ID
 
     def __init__(self, files: ModelFiles | None = None, *, threads: int = 1) -> None:
+        # onnxruntime otherwise writes a telemetry device id under ~/.cache on import: a read-only
+        # replica must write nothing, and the bot sends no telemetry anywhere.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -87,6 +90,10 @@ class Embedder:
         options.intra_op_num_threads = threads  # one query at a time; the bot runs several
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # No memory arena, one window per run: an arena keeps its largest batch's buffers for
+        # good (+220 MB after a 16-window batch), and batching saved no CPU (benchmarks/).
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         self._session = onnxruntime.InferenceSession(
             model, options, providers=["CPUExecutionProvider"]
         )
@@ -104,12 +111,8 @@ class Embedder:
                 windows.append(ids)
                 owner.append(i)
         pooled = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        order = sorted(range(len(windows)), key=lambda w: len(windows[w]))  # less padding
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]
-            vectors = self._run([windows[w] for w in batch])
-            for w, vector in zip(batch, vectors, strict=True):
-                pooled[owner[w]] += vector
+        for ids, i in zip(windows, owner, strict=True):
+            pooled[i] += self._run(ids)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.maximum(norms, 1e-12)
 
@@ -142,22 +145,16 @@ class Embedder:
     def _wrap(self, ids: list[int]) -> list[int]:
         return [_CLS, *ids, _SEP]
 
-    def _run(self, batch: list[list[int]]) -> np.ndarray:
-        width = max(len(ids) for ids in batch)
-        input_ids = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = ids
-            mask[row, : len(ids)] = 1
+    def _run(self, ids: list[int]) -> np.ndarray:
+        """One window through the model: the unit mean of its token vectors."""
+        input_ids = np.asarray([ids], dtype=np.int64)
         feeds = {
             "input_ids": input_ids,
-            "attention_mask": mask,
+            "attention_mask": np.ones_like(input_ids),
             "token_type_ids": np.zeros_like(input_ids),
         }
-        hidden = self._session.run(None, feeds)[0]
-        weights = mask[..., None].astype(np.float32)
-        means = (hidden * weights).sum(axis=1) / weights.sum(axis=1)
-        return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        mean = self._session.run(None, feeds)[0][0].mean(axis=0)
+        return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
 _CLS = 101  # [CLS] and [SEP] in the model's vocabulary (bert-base-uncased)
@@ -166,6 +163,19 @@ _SEP = 102
 
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_embedder() -> Embedder:
+    """The installed model, loaded once per process (a session costs ~0.3 s and ~190 MB)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Embedder()
+        return _shared
 
 
 SHIPPED_VECTORS = "bundled-vectors.bin"

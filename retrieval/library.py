@@ -14,6 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+import numpy as np
+
 from corpus.citation import normalize_symbol
 from corpus.decode import MAX_REPORT_BYTES, decode_text
 from corpus.errors import ParseError, UserError
@@ -22,9 +24,13 @@ from corpus.manifest import ManifestEntry
 from corpus.model import Paragraph, Report, ReportMeta
 from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
+from retrieval.embedder import Embedder, shared_embedder, shipped_vectors
 from retrieval.errors import UnknownParagraph, UnknownReport
 from retrieval.search import Searcher, answer_question, build_segment
+from retrieval.semantic import SemanticLayer
+from retrieval.series_words import series_symbol
 from retrieval.store import Store, StoredReport, StoreError
+from retrieval.vectors import ReportVectors, report_vectors
 
 ProgressFn = Callable[[str], None]
 
@@ -34,10 +40,13 @@ BUNDLED_STATE_KEY = "bundled_corpus_loaded"  # set once, so removing every repor
 class Library:
     """Holds a writer and a reader connection and the in-memory index; safe to await on the loop."""
 
-    def __init__(self, path: Path, writer: Store | None, reader: Store) -> None:
+    def __init__(
+        self, path: Path, writer: Store | None, reader: Store, embedder: Embedder | None = None
+    ) -> None:
         self.path = path
         self._writer = writer  # None when read-only
         self._reader = reader  # a second connection: readers never see a write in progress
+        self._embedder = embedder  # the semantic layer's model; None when it is off
         self._searcher: Searcher | None = None
         self._reports: dict[str, StoredReport] = {}
         self._manifest: tuple[ManifestEntry, ...] = ()  # matched by symbol or by file name
@@ -51,11 +60,17 @@ class Library:
         bootstrap: bool = True,
         read_only: bool = False,
         progress: ProgressFn | None = None,
+        semantic: bool = True,
     ) -> Library:
-        """Open (creating and migrating) the database; build it from the bundled corpus if new."""
+        """Open (creating and migrating) the database; build it from the bundled corpus if new.
+
+        With `semantic`, the embedding model is loaded (and its files verified) first, so a
+        missing or altered model is refused before the database is touched.
+        """
         path = Path(db_path)
+        embedder = await asyncio.to_thread(shared_embedder) if semantic else None
         if read_only:
-            library = cls(path, None, await Store.open(path, read_only=True))
+            library = cls(path, None, await Store.open(path, read_only=True), embedder)
         else:
             writer = await Store.open(path)
             try:
@@ -63,7 +78,7 @@ class Library:
             except BaseException:
                 await writer.close()
                 raise
-            library = cls(path, writer, reader)
+            library = cls(path, writer, reader, embedder)
         try:
             manifest = await asyncio.to_thread(bundled_manifest)
             library._manifest = tuple(manifest)
@@ -147,7 +162,9 @@ class Library:
         year: int | None = None,
     ) -> Answer:
         """Rank paragraphs for a question; never raises for odd input, explains empty answers."""
-        symbol = await self.resolve_report(report) if report else None
+        metas = {symbol: stored.meta for symbol, stored in self._reports.items()}
+        named = series_symbol(report, metas) if report else None  # "latest", "sixth"
+        symbol = named or (await self.resolve_report(report) if report else None)
         assert self._searcher is not None, "Library.open loads the index"
         return await answer_question(
             self._searcher,
@@ -194,8 +211,11 @@ class Library:
             if previous == digest:
                 return _result(report, "unchanged")
             segment = await asyncio.to_thread(build_segment, report)
+            vectors = await self._encode(report, await self._stored_vectors(report.symbol))
             async with writer.transaction():
                 await _put(writer, report, source=source, digest=digest, segment=segment)
+                if vectors is not None:
+                    await writer.put_vectors(report.symbol, vectors.model, vectors.to_bytes())
                 searcher = await self._rebuild_in(writer)
             await self._install(searcher)
         return _result(report, "added" if previous is None else "replaced")
@@ -233,7 +253,63 @@ class Library:
     async def _install(self, searcher: Searcher) -> None:
         """Swap in a committed index and the report list that goes with it."""
         self._reports = {stored.meta.symbol: stored for stored in await self._reader.reports()}
-        self._searcher = searcher
+        self._searcher = await self._with_semantic(searcher, _silent)
+
+    # ---- the semantic layer -----------------------------------------------------------------
+
+    async def _encode(
+        self, report: Report, known: dict[str, np.ndarray] | None = None
+    ) -> ReportVectors | None:
+        """A report's paragraph vectors, reusing any already encoded (shipped, or stored)."""
+        if self._embedder is None:
+            return None
+        reuse = {**(await asyncio.to_thread(shipped_vectors)), **(known or {})}
+        embedder = self._embedder
+        return await asyncio.to_thread(
+            report_vectors, report, embedder.encode, embedder.model_id, reuse
+        )
+
+    async def _stored_vectors(self, symbol: str) -> dict[str, np.ndarray]:
+        """The vectors stored for a report now, by text digest (a replaced report reuses them)."""
+        if self._embedder is None:
+            return {}
+        blob = (await self._reader.vectors(self._embedder.model_id)).get(symbol)
+        try:
+            return ReportVectors.from_bytes(blob).by_digest() if blob else {}
+        except ValueError:
+            return {}
+
+    async def _with_semantic(self, searcher: Searcher, progress: ProgressFn) -> Searcher:
+        """Attach the stored paragraph vectors; encode (and store) any report lacking them."""
+        if self._embedder is None:
+            return searcher.with_semantic(None)
+        model = self._embedder.model_id
+        vectors: dict[str, ReportVectors] = {}
+        for symbol, blob in (await self._reader.vectors(model)).items():
+            try:
+                vectors[symbol] = ReportVectors.from_bytes(blob)
+            except ValueError:
+                continue  # damaged or of another version: encoded again below
+        for symbol, numbers in searcher.doc_reports():
+            if symbol in vectors and vectors[symbol].numbers == tuple(numbers):
+                continue
+            progress(f"encoding {symbol} for the semantic layer ({len(numbers)} paragraphs)")
+            vectors[symbol] = await self._encode_stored(symbol)
+        layer = SemanticLayer.align(
+            searcher.doc_reports(), vectors, self._embedder.encode_query, model
+        )
+        return searcher.with_semantic(layer)
+
+    async def _encode_stored(self, symbol: str) -> ReportVectors:
+        """Vectors for a report already in the database (made before the layer existed)."""
+        meta = self._reports[symbol].meta if symbol in self._reports else ReportMeta(symbol)
+        report = Report(meta, tuple(await self._reader.paragraphs(symbol)))
+        vectors = await self._encode(report)
+        assert vectors is not None
+        if self._writer is not None:
+            async with self._write_lock, self._writer.transaction():
+                await self._writer.put_vectors(symbol, vectors.model, vectors.to_bytes())
+        return vectors
 
     async def _load(self, progress: ProgressFn) -> None:
         """Load the stored index; if it is missing or of another version, rebuild it."""
@@ -247,7 +323,7 @@ class Library:
                 progress(f"re-indexing {self.path.name} from its stored paragraphs")
                 searcher = await self._reindex(metas)
         self._reports = {s.meta.symbol: s for s in stored}
-        self._searcher = searcher
+        self._searcher = await self._with_semantic(searcher, progress)
 
     async def _searcher_from_blobs(self, metas: dict[str, ReportMeta]) -> Searcher | None:
         blobs = await self._reader.blobs()
@@ -293,6 +369,7 @@ class Library:
         started = time.perf_counter()
         bundled: list[tuple[ManifestEntry, bytes]] = await asyncio.to_thread(bundled_texts)
         reports: list[tuple[Report, str, str, bytes]] = []
+        vectors: list[ReportVectors | None] = []
         for entry, data in bundled:
             text = await asyncio.to_thread(decode_text, data, source=entry.file)
             report = await asyncio.to_thread(
@@ -300,13 +377,16 @@ class Library:
             )
             segment = await asyncio.to_thread(build_segment, report)
             reports.append((report, entry.file, content_hash(text, None), segment))
+            vectors.append(await self._encode(report))
             progress(
                 f"building {self.path.name} from the bundled corpus: "
                 f"{report.symbol} ({len(report.paragraphs)} paragraphs)"
             )
         async with self._write_lock, writer.transaction():
-            for report, source, digest, segment in reports:
+            for (report, source, digest, segment), encoded in zip(reports, vectors, strict=True):
                 await _put(writer, report, source=source, digest=digest, segment=segment)
+                if encoded is not None:
+                    await writer.put_vectors(report.symbol, encoded.model, encoded.to_bytes())
             await self._rebuild_in(writer)
             await writer.set_state(BUNDLED_STATE_KEY, dt.datetime.now(dt.UTC).isoformat())
         total = sum(len(report.paragraphs) for report, *_ in reports)

@@ -233,9 +233,14 @@ async def answer_question(
     query = parse_query(question, report=report, year=year, known_reports=searcher.reports)
     options = searcher.options
 
-    def done(hits: Sequence[Hit] = (), total: int = 0, reason: str | None = None) -> Answer:
+    def done(
+        hits: Sequence[Hit] = (),
+        total: int = 0,
+        reason: str | None = None,
+        unknown: Sequence[str] = (),
+    ) -> Answer:
         took = (time.perf_counter() - started) * 1000
-        return _finish(query, hits, total, took, reason)
+        return _finish(query, hits, total, took, reason, unknown)
 
     allowed, problem = _allowed(searcher, query)
     if problem:
@@ -269,7 +274,23 @@ async def answer_question(
     top_score = max((h.score for h in hits), default=0.0) + 1.0
     cited = [_replace_score(h, top_score) for h in cited]
     hits = cited + [h for h in hits if (h.paragraph.report, h.paragraph.number) not in seen]
-    return done(hits[: max(k, len(cited))], max(total, len(hits)), problem)
+    unknown = _unknown_names(searcher, plan, query)
+    return done(hits[: max(k, len(cited))], max(total, len(hits)), problem, unknown)
+
+
+def _unknown_names(searcher: Searcher, plan: Plan, query: Query) -> list[str]:
+    """Names the question types (capitalised: NATO, Mozambique) that no paragraph holds and no
+    other name stands for: an answer cannot be about them, whatever else matches."""
+    stands_in = set(plan.origin.values())
+    names = []
+    for span in tokenize_spans(query.text):
+        word = query.text[span.start : span.end]
+        if span.start == 0 and not word.isupper():
+            continue  # a question's first word is capitalised anyway
+        typed = span.term in plan.importance and span.term not in stands_in
+        if word[:1].isupper() and typed and not searcher.index.has_term(span.term):
+            names.append(word)
+    return list(dict.fromkeys(names))
 
 
 Ranked = list[tuple[tuple[str, int], float]]
@@ -402,9 +423,15 @@ def _with_feedback(searcher: Searcher, plan: Plan, top: Sequence[Paragraph]) -> 
 
 
 def _finish(
-    query: Query, hits: Sequence[Hit], total: int, took_ms: float, reason: str | None
+    query: Query,
+    hits: Sequence[Hit],
+    total: int,
+    took_ms: float,
+    reason: str | None,
+    unknown: Sequence[str] = (),
 ) -> Answer:
-    """Set the honesty flags: weak when the best hit covers too little of the question."""
+    """Set the honesty flags: weak when the best hit covers too little of the question, or
+    when the question names something no report mentions."""
     notes = [reason] if reason else []
     if query.truncated:
         notes.append(f"The question was cut to its first {len(query.text)} characters.")
@@ -412,7 +439,11 @@ def _finish(
         notes.append(query.problem)
     weak = False
     close = any((h.similarity or 0.0) >= STRONG_SIMILARITY for h in hits)
-    if hits and max(h.coverage for h in hits) < WEAK_COVERAGE and not close:
+    if hits and unknown:
+        weak = True
+        names = ", ".join(f"“{name}”" for name in unknown)
+        notes.append(f"No paragraph mentions {names}; these are the closest.")
+    elif hits and max(h.coverage for h in hits) < WEAK_COVERAGE and not close:
         weak = True
         notes.append("No paragraph matches most of the question; these are the closest.")
     elif not hits and not notes:

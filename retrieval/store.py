@@ -79,6 +79,16 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: the semantic layer's paragraph vectors, one blob per report and model
+    # (retrieval/vectors.py), deleted with their report.
+    """
+    CREATE TABLE report_vectors (
+        report TEXT NOT NULL REFERENCES report (symbol) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (report, model)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -275,6 +285,16 @@ class Store:
                 (symbol, segment),
             )
 
+    async def put_vectors(self, symbol: str, model: str, data: bytes) -> None:
+        """Replace one report's paragraph vectors for `model`."""
+        self._require_transaction()
+        async with self._errors():
+            await self._run(
+                "INSERT INTO report_vectors (report, model, data) VALUES (?, ?, ?)"
+                " ON CONFLICT (report, model) DO UPDATE SET data = excluded.data",
+                (symbol, model, data),
+            )
+
     async def put_blobs(self, blobs: Mapping[str, bytes]) -> None:
         """Replace the whole global index with `blobs`."""
         self._require_transaction()
@@ -404,6 +424,11 @@ class Store:
     async def segments(self) -> dict[str, bytes]:
         rows = await self._all("SELECT report, data FROM index_segment")
         return {str(report): bytes(data) for report, data in rows}
+
+    async def vectors(self, model: str) -> dict[str, bytes]:
+        """Every report's paragraph vectors for `model`, by symbol."""
+        rows = await self._all("SELECT report, data FROM report_vectors WHERE model = ?", (model,))
+        return {str(r[0]): bytes(r[1]) for r in rows}
 
     async def blobs(self) -> dict[str, bytes]:
         rows = await self._all("SELECT name, data FROM index_blob")

@@ -66,7 +66,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
 async def _ask(
     settings: Settings, question: str, k: int, report: str | None, year: int | None
 ) -> Answer:
-    async with await Library.open(settings.db_path, progress=_progress) as library:
+    async with await Library.open(
+        settings.db_path, progress=_progress, semantic=settings.semantic
+    ) as library:
         return await library.ask(question, k=k, report=report, year=year)
 
 

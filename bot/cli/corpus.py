@@ -174,7 +174,12 @@ def export_object(paragraph: Paragraph) -> dict[str, object]:
 
 
 async def _open(settings: Settings) -> Library:
-    return await Library.open(settings.db_path, read_only=settings.read_only, progress=_to_stderr)
+    return await Library.open(
+        settings.db_path,
+        read_only=settings.read_only,
+        progress=_to_stderr,
+        semantic=settings.semantic,
+    )
 
 
 async def _open_for_reading(settings: Settings) -> Library:
@@ -182,7 +187,7 @@ async def _open_for_reading(settings: Settings) -> Library:
     if not await asyncio.to_thread(settings.db_path.is_file):
         return await _open(settings)
     try:
-        return await Library.open(settings.db_path, read_only=True)
+        return await Library.open(settings.db_path, read_only=True, semantic=False)
     except SchemaNeedsUpgrade:
         return await _open(settings)
 

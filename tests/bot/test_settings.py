@@ -48,6 +48,7 @@ def test_every_variable_is_read() -> None:
         "REPORTBOT_SHARD_IDS": "2, 3",
         "REPORTBOT_HEARTBEAT_FILE": "/run/hb.json",
         "REPORTBOT_READ_ONLY": "yes",
+        "REPORTBOT_SEMANTIC": "off",
         "REPORTBOT_REJECTED_TOKEN_FILE": "/state/rejected",
     }
     s = Settings.from_env(env)
@@ -63,6 +64,7 @@ def test_every_variable_is_read() -> None:
     assert (s.shard_count, s.shard_ids) == (4, (2, 3))
     assert s.heartbeat_path == Path("/run/hb.json")
     assert s.read_only is True
+    assert s.semantic is False
     assert s.rejected_token_file == Path("/state/rejected")
     assert set(env) == set(env_variables()) - {"DISCORD_TOKEN_FILE"}
 

@@ -1,10 +1,10 @@
-"""Retrieval quality on the development questions, through the real Library (in-process).
+"""Retrieval quality on both development sets, through the real Library (in-process).
 
-nDCG@10 as the shared scorer computes it (graded gains, log2 discount, duplicates once). The
-floor is the level the method reached (scripts/eval.sh; README "Search quality") minus 0.005,
-so a change that makes answers worse fails here, and one that helps should raise the floor.
-Other kinds may move by 0.05 (a kind holds two or three questions); paraphrase, which the register
-glossary (retrieval/register.py) exists for, is held to its own reached level minus 0.005.
+nDCG@10 as the shared scorer computes it (graded gains, log2 discount, duplicates once). Each set
+has one overall floor, the level the shipped search reached (scripts/eval.py; docs "Search
+quality") minus 0.005: a change that makes answers worse fails here. There is no floor per kind:
+two or three questions a kind are noise. `dev` is the shared set; `own` (eval/own_questions.json)
+was written from the reports' paragraphs before the search ran on it.
 """
 
 from __future__ import annotations
@@ -13,23 +13,16 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrieval.library import Library
 
+ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = json.loads((Path(__file__).parent / "data" / "dev_questions.json").read_text("utf-8"))
-REACHED = 0.8642  # nDCG@10 over the answerable dev questions (n=19)
-PER_KIND_REACHED = {
-    "fact": 0.781,
-    "topic": 0.997,
-    "entity": 0.877,
-    "number": 0.974,
-    "acronym": 0.953,
-    "cross-report": 0.887,
-    "paraphrase": 0.569,
-    "cite-style": 0.967,
-}
+OWN_QUESTIONS = json.loads((ROOT / "eval" / "own_questions.json").read_text("utf-8"))
+REACHED = {"dev": 0.909, "own": 0.828}  # nDCG@10, answerable questions (19 and 93)
 
 
 def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
@@ -46,35 +39,43 @@ def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
     return dcg(gains) / dcg(ideal)
 
 
-async def score(library: Library) -> dict[str, list[float]]:
-    by_kind: dict[str, list[float]] = {}
-    for question in QUESTIONS:
+async def overall(library: Library, questions: list[dict]) -> float:
+    values = []
+    for question in questions:
         if not question["relevant"]:
             continue
         answer = await library.ask(question["question"], k=10)
         ranked = [f"{hit.paragraph.report}#{hit.paragraph.number}" for hit in answer.hits]
-        by_kind.setdefault(question["kind"], []).append(ndcg_at_10(ranked, question["relevant"]))
-    return by_kind
+        values.append(ndcg_at_10(ranked, question["relevant"]))
+    return sum(values) / len(values)
 
 
-async def test_dev_set_ndcg_does_not_drop(library: Library) -> None:
-    by_kind = await score(library)
-    values = [v for vs in by_kind.values() for v in vs]
-    assert len(values) == 19
-    overall = sum(values) / len(values)
-    per_kind = {kind: round(sum(vs) / len(vs), 3) for kind, vs in by_kind.items()}
-    assert overall >= REACHED - 0.005, per_kind
-    for kind, reached in PER_KIND_REACHED.items():
-        assert per_kind[kind] >= reached - 0.05, (kind, per_kind)
-    assert per_kind["paraphrase"] >= PER_KIND_REACHED["paraphrase"] - 0.005, per_kind
+@pytest.mark.parametrize("name", ["dev", "own"])
+async def test_ndcg_does_not_drop(library: Library, name: str) -> None:
+    questions = QUESTIONS if name == "dev" else OWN_QUESTIONS
+    assert await overall(library, questions) >= REACHED[name] - 0.005
 
 
-async def test_unanswerable_dev_question_is_flagged_weak(library: Library) -> None:
-    for question in QUESTIONS:
-        if not question["relevant"]:
-            answer = await library.ask(question["question"], k=10)
-            assert answer.weak or not answer.hits, question["question"]
+async def test_unanswerable_questions_are_flagged_weak(library: Library) -> None:
+    """Every unanswerable dev question, and most of our own (one names a man the reports do
+    mention, only not his death: words and meaning both match, so no flag can tell)."""
+    unanswerable = [q for q in QUESTIONS + OWN_QUESTIONS if not q["relevant"]]
+    flagged = []
+    for question in unanswerable:
+        answer = await library.ask(question["question"], k=10)
+        if answer.weak or not answer.hits:
             assert answer.reason
+            flagged.append(question["id"])
+    assert {q["id"] for q in QUESTIONS if not q["relevant"]} <= set(flagged)
+    assert len(flagged) >= len(unanswerable) - 1, flagged
+
+
+async def test_a_name_no_report_mentions_makes_the_answer_weak(library: Library) -> None:
+    answer = await library.ask("what role does NATO play against ISIL", k=5)
+    assert answer.weak
+    assert answer.reason is not None
+    assert "“NATO”" in answer.reason
+    assert not (await library.ask("what role does ISIL play in Libya", k=5)).weak
 
 
 def test_ask_json_is_what_the_scorer_reads(bundled_db: Path, capsys) -> None:
