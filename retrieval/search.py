@@ -54,7 +54,7 @@ FEEDBACK_WEIGHT = 0.25
 WEAK_COVERAGE = 0.5  # below this share of the question's weight, the best hit is not an answer
 # Time words ("now", "latest") lift paragraphs of newer reports by up to this share of the best
 # score: enough to break near-ties in favour of the newest report, never to bury a better answer.
-RECENCY_BONUS = 0.1
+RECENCY_BONUS = 0.2
 # A footnote whose text is shared by this many footnotes of a report ("Information provided by a
 # Member State.") is boilerplate: it says nothing about the paragraphs that cite it.
 BOILERPLATE_FOOTNOTES = 3

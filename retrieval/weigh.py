@@ -19,6 +19,7 @@ from retrieval.initials import names_spelled, typed_acronyms
 from retrieval.query import Query
 from retrieval.register import REGISTER_WEIGHT, weigh_expansion
 from retrieval.tokenize import tokenize
+from retrieval.wordnet import MAX_SYNONYMS, WORDNET_WEIGHT, shipped_synonyms
 
 if TYPE_CHECKING:
     from retrieval.search import Searcher
@@ -98,6 +99,8 @@ def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
     if searcher.options.aliases:
         _add_initials(searcher, question, terms, weights, importance, origin)
     credit = _add_register(searcher, query.text, terms, weights, importance, origin)
+    if searcher.options.wordnet:
+        _add_synonyms(searcher, terms, weights, importance, origin, credit)
     weights = [
         min(w, MAX_EXPANSION_WEIGHT) if t in origin else w
         for t, w in zip(terms, weights, strict=True)
@@ -129,6 +132,33 @@ def _add_initials(
                 terms.append(term)
                 weights.append(1.0 / (len(name_terms) ** 0.5 * len(names)))
                 origin[term] = words[0]
+
+
+def _add_synonyms(
+    searcher: Searcher,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+    credit: dict[str, float],
+) -> None:
+    """WordNet synonyms of each typed word that the reports use, at WORDNET_WEIGHT."""
+    table = shipped_synonyms()
+    stands_in = set(origin.values())
+    for typed in list(importance):
+        if typed in stands_in or typed.startswith(NAME_KEY):
+            continue  # a name, or a word the glossary or aliases already expanded
+        added = 0
+        for term in table.get(typed, ()):
+            if added == MAX_SYNONYMS:
+                break
+            if term in importance or term in origin or not searcher.index.has_term(term):
+                continue
+            terms.append(term)
+            weights.append(WORDNET_WEIGHT)
+            origin[term] = typed
+            credit[term] = WORDNET_WEIGHT
+            added += 1
 
 
 def _add_register(
