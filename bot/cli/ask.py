@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from typing import Any
 
+from bot.cli.corpus import _open_for_reading
+from bot.cli.usage import examples
 from bot.replies import render_answer, render_text
 from bot.settings import Settings
 from retrieval.answer import Answer, Hit
-from retrieval.library import Library
 
 MAX_CLI_RESULTS = 50  # more than the bot shows (10): evaluation scripts rank deeper
 
@@ -26,6 +26,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Query syntax: a citation (S/2018/80 para 13, S/2018/80#13), filters "
             '(report:S/2018/80, year:2016) and "quoted phrases" may appear in the question.'
         ),
+        epilog=examples(
+            'ask "how is ISIL making money now?"',
+            'ask -k 5 --report S/2018/80 "foreign terrorist fighters returning"',
+            'ask --json --year 2016 "hawala"',
+        ),
     )
     parser.add_argument("question", nargs="+", help="the question (quote it in the shell)")
     parser.add_argument(
@@ -38,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _result_count(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"-k takes a whole number from 1 to {MAX_CLI_RESULTS}")
     value = int(raw)
     if not 1 <= value <= MAX_CLI_RESULTS:
         raise argparse.ArgumentTypeError(f"-k must be between 1 and {MAX_CLI_RESULTS}")
@@ -66,12 +73,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
 async def _ask(
     settings: Settings, question: str, k: int, report: str | None, year: int | None
 ) -> Answer:
-    async with await Library.open(settings.db_path, progress=_progress) as library:
+    # Never writes an existing database (read-only mounts work); REPORTBOT_READ_ONLY is honoured.
+    async with await _open_for_reading(settings) as library:
         return await library.ask(question, k=k, report=report, year=year)
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

@@ -106,7 +106,7 @@ async def test_remove_deletes_a_report(sim: Sim) -> None:
     await ingest(sim, synthetic_report(["The zephyr network moved funds."]))
     removed = await sim.admin.slash(sim.channel, "remove", report=SYMBOL)
     assert removed.ephemeral
-    assert f"Removed **{SYMBOL}** (1 paragraphs)." == removed.response.content
+    assert f"Removed **{SYMBOL}** (1 paragraph)." == removed.response.content
     gone = await sim.alice.slash(sim.channel, "cite", report=SYMBOL, paragraph="1")
     assert gone.ephemeral
     assert sim.env.errors
