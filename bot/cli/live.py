@@ -44,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_console_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.console import console_main
 
-    return asyncio.run(run_console(settings, sys.stdin, sys.stdout))
+    return console_main(settings)
 
 
 def run_sync_command(args: argparse.Namespace, settings: Settings) -> int:
