@@ -196,7 +196,9 @@ class Outcome:
         return _masked(self.example.shown) != _masked(self.actual)
 
     def diff(self) -> str:
-        where = f"{self.example.page.relative_to(ROOT)}:{self.example.line}"
+        page = self.example.page
+        name = page.relative_to(ROOT) if page.is_relative_to(ROOT) else page
+        where = f"{name}:{self.example.line}"
         return "\n".join(
             difflib.unified_diff(
                 self.example.shown,

@@ -17,7 +17,7 @@ ROW = re.compile(r"^\|\s*`(?P<name>[A-Z][A-Z0-9_]*)`\s*\|(?P<rest>.*)\|\s*$")
 
 
 def configuration_rows(markdown: str) -> dict[str, list[str]]:
-    """Variable name -> its table rows' other cells, from the `## Configuration` section only."""
+    """Variable name -> its other cells, from the `## Environment variables` section only."""
     section = re.search(r"^## Environment variables\s*$(.*?)(?=^## |\Z)", markdown, re.M | re.S)
     if section is None:
         return {}
@@ -46,7 +46,7 @@ def documented() -> dict[str, list[str]]:
 def test_each_setting_has_one_row_with_a_meaning(
     documented: dict[str, list[str]], variable: str
 ) -> None:
-    assert variable in documented, f"docs/configuration.md ## Environment variables has no row for `{variable}`"
+    assert variable in documented, f"docs/configuration.md has no row for `{variable}`"
     assert len(documented[variable]) == 1, f"`{variable}` has several rows"
     default, _, meaning = documented[variable][0].partition(" | ")
     assert default, f"`{variable}` has no default cell"
