@@ -162,7 +162,7 @@ def _url_base(raw: str) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
-# Setting name -> (environment variable, converter). The README documents each variable.
+# Setting name -> (environment variable, converter). docs/configuration.md documents each one.
 _ENV: dict[str, tuple[str, object]] = {
     "db_path": ("REPORTBOT_DB", Path),
     "guild_id": ("REPORTBOT_GUILD_ID", _positive_int),
