@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import COMMAND_MODULES, build_parser, main, package_version
+from bot import cli
+from bot.cli import COMMAND_MODULES, build_parser, main
 
 SYNTHETIC = (
     "Security Council\n\nDistr.: General\n31 January 2099\n\nSynthetic report on testing\n\n"
@@ -67,8 +68,8 @@ def test_version(capsys) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"], env={})
     assert done.value.code == 0
-    assert capsys.readouterr().out.strip() == f"reportbot {package_version()}"
-    assert package_version() != "unknown"
+    assert capsys.readouterr().out.strip() == f"reportbot {cli.package_version()}"
+    assert cli.package_version() != "unknown"
 
 
 @pytest.mark.parametrize("name", sorted(subcommands()))
