@@ -34,16 +34,31 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with a "did you mean" for a mistyped subcommand."""
+    """argparse with a "did you mean" for a mistyped subcommand or option."""
 
     def error(self, message: str) -> NoReturn:
         if "invalid choice: '" in message and self._subparsers is not None:
             typed = message.split("invalid choice: '", 1)[1].split("'", 1)[0]
-            choices = [c for a in self._subparsers._group_actions for c in a.choices or ()]
-            close = difflib.get_close_matches(typed, choices, n=1)
+            close = difflib.get_close_matches(typed, list(self._commands()), n=1)
             if close:
                 message += f"; did you mean {close[0]!r}?"
+        elif message.startswith("unrecognized arguments: "):
+            options = self._option_strings()
+            for word in message.removeprefix("unrecognized arguments: ").split():
+                close = difflib.get_close_matches(word.split("=")[0], options, n=1)
+                if word.startswith("-") and close:
+                    message += f"; did you mean {close[0]}?"
+                    break
         super().error(message)
+
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        groups = self._subparsers._group_actions if self._subparsers is not None else []
+        return {name: sub for action in groups for name, sub in (action.choices or {}).items()}
+
+    def _option_strings(self) -> list[str]:
+        """Every option of this parser and its subcommands (argparse reports unknown ones here)."""
+        parsers = [self, *self._commands().values()]
+        return sorted({o for p in parsers for a in p._actions for o in a.option_strings})
 
 
 def package_version() -> str:

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.cogs._shared import report_autocomplete, send_public, within_deadline
 from bot.cooldowns import CooldownBook
+from bot.options import check_results
 from bot.replies import ParagraphRef, Reply, render_answer
 from bot.tree import HITS, describe_error
 from bot.views import AnswerView, message_kwargs, show_paragraph
@@ -76,8 +77,11 @@ class Ask(commands.Cog):
         return AnswerView(owner_id, reply, next_page, show)
 
     def results_or_default(self, results: int | None) -> int:
+        """The user's choice within REPORTBOT_MAX_RESULTS (refused above it, never clamped)."""
         settings = self.bot.settings
-        return min(results or settings.default_results, settings.max_results)
+        if results is None:
+            return settings.default_results
+        return check_results(results, settings.max_results)
 
     async def respond(
         self, interaction: discord.Interaction, question: str, report: str | None, results: int

@@ -173,3 +173,18 @@ def test_a_closed_pipe_ends_quietly(bundled_db: Path, argv: list[str], stdin: st
     assert child.returncode in (0, 141, -13), err.decode()
     assert b"Traceback" not in err
     assert b"BrokenPipeError" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggestion"),
+    [
+        (["ask", "--jsn", "oil"], "--json"),
+        (["reports", "--jason"], "--json"),
+        (["cite", "--dbb", "x"], "--db"),
+    ],
+)
+def test_a_mistyped_option_gets_a_suggestion(capsys, argv: list[str], suggestion: str) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(argv, env={})
+    assert done.value.code == 2
+    assert f"did you mean {suggestion}?" in capsys.readouterr().err
