@@ -180,7 +180,7 @@ def test_a_closed_pipe_ends_quietly(bundled_db: Path, argv: list[str], stdin: st
     [
         (["ask", "--jsn", "oil"], "--json"),
         (["reports", "--jason"], "--json"),
-        (["cite", "--dbb", "x"], "--db"),
+        (["cite", "S/2018/80", "13", "--dbb", "x"], "--db"),
     ],
 )
 def test_a_mistyped_option_gets_a_suggestion(capsys, argv: list[str], suggestion: str) -> None:
