@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from typing import Any
 
-from bot.cli.corpus import _open_for_reading
 from bot.cli.usage import examples
 from bot.replies import render_answer, render_text
 from bot.settings import Settings
 from retrieval.answer import Answer, Hit
+from retrieval.library import Library
+from retrieval.store import SchemaNeedsUpgrade
 
 MAX_CLI_RESULTS = 50  # more than the bot shows (10): evaluation scripts rank deeper
 
@@ -73,9 +75,24 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
 async def _ask(
     settings: Settings, question: str, k: int, report: str | None, year: int | None
 ) -> Answer:
-    # Never writes an existing database (read-only mounts work); REPORTBOT_READ_ONLY is honoured.
-    async with await _open_for_reading(settings) as library:
+    async with await _open_for_asking(settings) as library:
         return await library.ask(question, k=k, report=report, year=year)
+
+
+async def _open_for_asking(settings: Settings) -> Library:
+    """Open read-only when the database exists (read-only mounts work) or REPORTBOT_READ_ONLY
+    is set (a missing database is then an error, never created); else build it on first use."""
+    if settings.read_only or await asyncio.to_thread(settings.db_path.is_file):
+        try:
+            return await Library.open(settings.db_path, read_only=True)
+        except SchemaNeedsUpgrade:
+            if settings.read_only:
+                raise
+    return await Library.open(settings.db_path, progress=_progress)
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
