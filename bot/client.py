@@ -18,7 +18,8 @@ log = logging.getLogger("reportbot.bot")
 OpenLibrary = Callable[..., Awaitable[Library]]  # Library.open's signature
 
 # What the invite asks for: slash replies need none, but @mention replies post embeds and quote
-# the question (reply references need Read Message History). Value 84992; the README shows it.
+# the question (reply references need Read Message History). Value 84992, as README.md and
+# docs/deployment.md show it.
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, embed_links=True, read_message_history=True
 )

@@ -105,6 +105,11 @@ def check_limits(reply: Reply) -> None:
         raise LimitError("embeds exceed the per-message total")
 
 
+def count_noun(count: int, noun: str) -> str:
+    """ "1 footnote", "2 footnotes": counts read as English on every surface."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def format_date(date: dt.date | None) -> str:
     return f"{date.day} {date:%B %Y}" if date else "undated"
 
@@ -157,6 +162,8 @@ def render_answer(answer: Answer, *, link_base_url: str, offset: int = 0) -> Rep
     intro = ""
     if answer.weak:
         intro = f"⚠️ Weak match: {escape_quoted(answer.reason)}" if answer.reason else WEAK_NOTE
+    elif answer.reason:  # e.g. the question was cut to its first 1,000 characters
+        intro = f"ℹ️ {escape_quoted(answer.reason)}"
     embeds: list[list[str]] = [[intro] if intro else []]
     reserve = len(title) + 200  # the footer, written last
     total = len(intro)
@@ -312,7 +319,8 @@ def render_reports(reports: Sequence[ReportSummary], *, link_base_url: str) -> R
         title = escape_quoted(r.meta.title) if r.meta.title else "untitled"
         lines.append(
             f"**[{r.meta.symbol}]({url})** · {format_date(r.meta.date)} · "
-            f"{r.paragraph_count} paragraphs, {r.footnote_count} footnotes\n{title}"
+            f"{count_noun(r.paragraph_count, 'paragraph')}, "
+            f"{count_noun(r.footnote_count, 'footnote')}\n{title}"
         )
     units = _join_units(lines, limits.EMBED_DESCRIPTION_CHARS)
     heading = f"{len(reports)} report{'s' if len(reports) != 1 else ''}"
@@ -334,8 +342,9 @@ def render_ingest(result: IngestResult) -> Reply:
     """Say what an ingest added, replaced or left alone, and any warnings."""
     verb = {"added": "Added", "replaced": "Replaced", "unchanged": "Already up to date:"}
     text = (
-        f"{verb[result.status]} **{result.symbol}**: {result.paragraph_count} paragraphs, "
-        f"{result.footnote_count} footnotes."
+        f"{verb[result.status]} **{result.symbol}**: "
+        f"{count_noun(result.paragraph_count, 'paragraph')}, "
+        f"{count_noun(result.footnote_count, 'footnote')}."
     )
     if result.warnings:
         text += "\nWarnings:\n" + "\n".join(f"- {escape_quoted(w)}" for w in result.warnings)
@@ -344,7 +353,8 @@ def render_ingest(result: IngestResult) -> Reply:
 
 def render_removed(summary: ReportSummary) -> Reply:
     return Reply(
-        content=f"Removed **{summary.meta.symbol}** ({summary.paragraph_count} paragraphs)."
+        content=f"Removed **{summary.meta.symbol}** "
+        f"({count_noun(summary.paragraph_count, 'paragraph')})."
     )
 
 

@@ -14,6 +14,7 @@ DEFAULT_DB_PATH = Path("reportbot.sqlite3")
 DEFAULT_LINK_BASE = "https://undocs.org/en/"
 DEFAULT_HEARTBEAT_PATH = Path(tempfile.gettempdir()) / "reportbot-heartbeat.json"
 REJECTED_TOKEN_NAME = "reportbot.rejected-token"
+MAX_TOKEN_FILE_BYTES = 4096  # tokens are ~72 characters; anything larger is the wrong file
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -162,7 +163,7 @@ def _url_base(raw: str) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
-# Setting name -> (environment variable, converter). The README documents each variable.
+# Setting name -> (environment variable, converter). docs/configuration.md documents each one.
 _ENV: dict[str, tuple[str, object]] = {
     "db_path": ("REPORTBOT_DB", Path),
     "guild_id": ("REPORTBOT_GUILD_ID", _positive_int),
@@ -195,13 +196,41 @@ def _read_token(env: Mapping[str, str]) -> Secret | None:
     if direct and path:
         raise SettingsError("set DISCORD_TOKEN or DISCORD_TOKEN_FILE, not both")
     if path:
-        try:
-            text = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SettingsError(
-                f"DISCORD_TOKEN_FILE={path!r} cannot be read: {exc.strerror}"
-            ) from None
-        if not text:
-            raise SettingsError(f"DISCORD_TOKEN_FILE={path!r} is empty")
-        return Secret(text)
-    return Secret(direct) if direct else None
+        return Secret(_read_token_file(path))
+    if direct:
+        _check_token_shape(direct, "DISCORD_TOKEN")
+        return Secret(direct)
+    return None
+
+
+def _read_token_file(path: str) -> str:
+    """The token in a file; a bounded read, so /dev/zero or a huge file cannot hang start-up."""
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_TOKEN_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SettingsError(f"DISCORD_TOKEN_FILE={path!r} cannot be read: {exc.strerror}") from None
+    if len(data) > MAX_TOKEN_FILE_BYTES:
+        raise SettingsError(
+            f"DISCORD_TOKEN_FILE={path!r} is over {MAX_TOKEN_FILE_BYTES} bytes: "
+            "it should hold the token alone"
+        )
+    try:
+        text = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise SettingsError(
+            f"DISCORD_TOKEN_FILE={path!r} is not text: it should hold the token alone"
+        ) from None
+    if not text:
+        raise SettingsError(f"DISCORD_TOKEN_FILE={path!r} is empty")
+    _check_token_shape(text, f"DISCORD_TOKEN_FILE={path!r}")
+    return text
+
+
+def _check_token_shape(token: str, where: str) -> None:
+    """A token is one printable word: two lines or a space mean the wrong file or a paste slip."""
+    if any(c.isspace() or not c.isprintable() for c in token):
+        raise SettingsError(
+            f"{where} holds more than a token (spaces, several lines or control characters); "
+            "it should hold the token alone"
+        )

@@ -10,13 +10,21 @@ class UserError(Exception):
 class ParseError(UserError):
     """The text is not a report we can cite faithfully; says where and why."""
 
-    def __init__(self, problem: str, *, line: int | None = None, source: str | None = None) -> None:
+    def __init__(
+        self,
+        problem: str,
+        *,
+        line: int | None = None,
+        source: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.problem = problem
         self.line = line
         self.source = source
         where = f" at line {line}" if line is not None else ""
         prefix = f"{source}: " if source else ""
-        super().__init__(f"{prefix}{problem}{where}")
+        advice = f"; {hint}" if hint else ""  # what the user can do about it
+        super().__init__(f"{prefix}{problem}{where}{advice}")
 
 
 class MetadataConflict(UserError):

@@ -6,6 +6,11 @@ from collections.abc import Sequence
 
 from corpus.errors import ParseError
 
+IRREGULAR_HINT = (
+    "if the report really is numbered this way, ingest it with --allow-irregular "
+    "(gaps then become warnings)"
+)
+
 
 def check_numbering(
     numbers: Sequence[tuple[int, int]], allow_irregular: bool, source: str | None
@@ -35,7 +40,7 @@ def check_numbering(
                 else f"the first paragraph is numbered {number}, not 1"
             )
             if not allow_irregular:
-                raise ParseError(problem, line=line, source=source)
+                raise ParseError(problem, line=line, source=source, hint=IRREGULAR_HINT)
             warnings.append(f"{problem} at line {line} (accepted: --allow-irregular)")
         previous = number
     return warnings

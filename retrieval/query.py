@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from corpus.citation import looks_like_symbol, normalize_symbol, parse_citation
 from corpus.model import ReportMeta
 from retrieval.series_words import REPORT_REFERENCE, series_symbol
-from retrieval.tokenize import tokenize
+from retrieval.tokenize import INVISIBLE, tokenize
 
 MAX_QUERY_CHARS = 1000  # longer questions are cut at a word boundary (and the answer says so)
 
@@ -142,7 +142,11 @@ def parse_query(
 def _clean(question: str) -> tuple[str, bool]:
     """Control and format characters become spaces; over-long text is cut at a word boundary."""
     text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") else c
+        ""
+        if c in INVISIBLE  # inside a word: "fi\u200bnancing" is "financing"
+        else " "
+        if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+        else c
         for c in question[: MAX_QUERY_CHARS * 4]
     )
     if len(text) <= MAX_QUERY_CHARS:

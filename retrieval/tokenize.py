@@ -163,6 +163,11 @@ STOPWORDS = frozenset(
 _QUOTES = str.maketrans(dict.fromkeys("’‘ʼ′`´ʹ‛", "'"))
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―", "-"))
 
+# Zero-width and soft-hyphen characters that PDF and web copies leave inside words
+# ("fi\u200bnancing"): part of the word when matching, dropped when normalising, so it is found.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
 # One alternation, tried left to right at each position: the longest meaningful unit wins.
 _WORD = re.compile(
     r"""
@@ -170,7 +175,7 @@ _WORD = re.compile(
     (?P<symbol>\b[A-Za-z]{1,3}(?:/[A-Za-z0-9.]+)*/\d{2,4}/[0-9A-Za-z.]*[0-9A-Za-z]\b)
     | (?P<resolution>\b\d{3,4}\s?\(\d{4}\))  # 2253 (2015)
     | (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)  # 38,000  1.5  2017
-    | (?P<word>[^\W\d_](?:[\w'’‘ʼ]|[-‐‑](?=\w))*)  # Da’esh, counter-terrorism
+    | (?P<word>[^\W\d_](?:[\w'’‘ʼ\u00ad\u200b-\u200d\u2060\ufeff]|[-‐‑](?=\w))*)  # Da’esh
     """,
     re.VERBOSE,
 )
@@ -199,6 +204,7 @@ def tokenize_spans(text: str) -> list[Term]:
 
 def normalize_word(word: str) -> str:
     """NFKC, quote and dash folding, case folding: the surface form before stemming."""
+    word = word.translate(_INVISIBLE)
     return unicodedata.normalize("NFKC", word).translate(_QUOTES).translate(_DASHES).casefold()
 
 

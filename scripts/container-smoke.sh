@@ -35,7 +35,7 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 cleanup() {
-  "$DOCKER" rm -f "$RUN_ID-bot" "$RUN_ID-hc" "$RUN_ID-blackhole" >/dev/null 2>&1
+  "$DOCKER" rm -fv "$RUN_ID-bot" "$RUN_ID-hc" "$RUN_ID-blackhole" >/dev/null 2>&1
   "$DOCKER" network rm "$NETWORK" >/dev/null 2>&1
   "$DOCKER" volume rm "$VOLUME" >/dev/null 2>&1
   rm -rf "$WORK"
@@ -108,7 +108,7 @@ if wait_for 60 is_healthy; then
 else
   fail "container HEALTHCHECK: $("$DOCKER" inspect -f '{{json .State.Health}}' "$RUN_ID-hc" | head -c 400)"
 fi
-"$DOCKER" rm -f "$RUN_ID-hc" >/dev/null
+"$DOCKER" rm -fv "$RUN_ID-hc" >/dev/null
 
 # 4. `reportbot run` stuck in login behind a black hole; then docker stop ---------------------
 "$DOCKER" network create --internal "$NETWORK" >/dev/null

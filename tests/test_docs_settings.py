@@ -1,4 +1,4 @@
-"""Every setting is documented in the README's Configuration table, and nothing else is.
+"""Every setting is documented in docs/configuration.md, and nothing else is.
 
 Modelled on datasette's test_settings_are_documented: the code is the list, the docs follow it.
 """
@@ -12,13 +12,13 @@ import pytest
 
 from bot.settings import env_variables
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 ROW = re.compile(r"^\|\s*`(?P<name>[A-Z][A-Z0-9_]*)`\s*\|(?P<rest>.*)\|\s*$")
 
 
 def configuration_rows(markdown: str) -> dict[str, list[str]]:
-    """Variable name -> its table rows' other cells, from the `## Configuration` section only."""
-    section = re.search(r"^## Configuration\s*$(.*?)(?=^## |\Z)", markdown, re.M | re.S)
+    """Variable name -> its other cells, from the `## Environment variables` section only."""
+    section = re.search(r"^## Environment variables\s*$(.*?)(?=^## |\Z)", markdown, re.M | re.S)
     if section is None:
         return {}
     rows: dict[str, list[str]] = {}
@@ -31,7 +31,7 @@ def configuration_rows(markdown: str) -> dict[str, list[str]]:
 
 
 def test_the_parser_reads_a_table() -> None:
-    text = "## Configuration\n\n| variable | default | meaning |\n|---|---|---|\n"
+    text = "## Environment variables\n\n| variable | default | meaning |\n|---|---|---|\n"
     text += "| `REPORTBOT_DB` | `reportbot.sqlite3` | where |\n\n## Next\n| `OTHER` | x | y |\n"
     assert configuration_rows(text) == {"REPORTBOT_DB": ["`reportbot.sqlite3` | where"]}
     assert configuration_rows("# nothing here") == {}
@@ -39,14 +39,14 @@ def test_the_parser_reads_a_table() -> None:
 
 @pytest.fixture(scope="module")
 def documented() -> dict[str, list[str]]:
-    return configuration_rows(README.read_text(encoding="utf-8"))
+    return configuration_rows(PAGE.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("variable", env_variables())
 def test_each_setting_has_one_row_with_a_meaning(
     documented: dict[str, list[str]], variable: str
 ) -> None:
-    assert variable in documented, f"README.md ## Configuration has no row for `{variable}`"
+    assert variable in documented, f"docs/configuration.md has no row for `{variable}`"
     assert len(documented[variable]) == 1, f"`{variable}` has several rows"
     default, _, meaning = documented[variable][0].partition(" | ")
     assert default, f"`{variable}` has no default cell"

@@ -8,10 +8,12 @@ import json
 import sys
 from typing import Any
 
+from bot.cli.usage import examples
 from bot.replies import render_answer, render_text
 from bot.settings import Settings
 from retrieval.answer import Answer, Hit
 from retrieval.library import Library
+from retrieval.store import SchemaNeedsUpgrade
 
 MAX_CLI_RESULTS = 50  # more than the bot shows (10): evaluation scripts rank deeper
 
@@ -26,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Query syntax: a citation (S/2018/80 para 13, S/2018/80#13), filters "
             '(report:S/2018/80, year:2016) and "quoted phrases" may appear in the question.'
         ),
+        epilog=examples(
+            'ask "how is ISIL making money now?"',
+            'ask -k 5 --report S/2018/80 "foreign terrorist fighters returning"',
+            'ask --json --year 2016 "hawala"',
+        ),
     )
     parser.add_argument("question", nargs="+", help="the question (quote it in the shell)")
     parser.add_argument(
@@ -38,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _result_count(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"-k takes a whole number from 1 to {MAX_CLI_RESULTS}")
     value = int(raw)
     if not 1 <= value <= MAX_CLI_RESULTS:
         raise argparse.ArgumentTypeError(f"-k must be between 1 and {MAX_CLI_RESULTS}")
@@ -66,10 +75,20 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
 async def _ask(
     settings: Settings, question: str, k: int, report: str | None, year: int | None
 ) -> Answer:
-    async with await Library.open(
-        settings.db_path, progress=_progress, semantic=settings.semantic
-    ) as library:
+    async with await _open_for_asking(settings) as library:
         return await library.ask(question, k=k, report=report, year=year)
+
+
+async def _open_for_asking(settings: Settings) -> Library:
+    """Open read-only when the database exists (read-only mounts work) or REPORTBOT_READ_ONLY
+    is set (a missing database is then an error, never created); else build it on first use."""
+    if settings.read_only or await asyncio.to_thread(settings.db_path.is_file):
+        try:
+            return await Library.open(settings.db_path, read_only=True, semantic=settings.semantic)
+        except SchemaNeedsUpgrade:
+            if settings.read_only:
+                raise
+    return await Library.open(settings.db_path, progress=_progress, semantic=settings.semantic)
 
 
 def _progress(message: str) -> None:

@@ -10,9 +10,10 @@ import os
 import sys
 from pathlib import Path
 
-from bot.replies import render_paragraphs, render_text
+from bot.cli.usage import examples
+from bot.options import parse_span
+from bot.replies import count_noun, render_paragraphs, render_text
 from bot.settings import Settings
-from corpus.citation import parse_paragraph_range
 from corpus.decode import MAX_REPORT_BYTES
 from corpus.errors import ParseError, UserError
 from corpus.model import Paragraph
@@ -29,8 +30,15 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help="add or replace reports from text files",
         description="Add reports from plain-text files (or a JSON Lines export). Each file is "
         "stored in its own transaction: a file that fails changes nothing.",
+        epilog=examples(
+            "ingest S-2019-103.txt",
+            "ingest notes.txt --symbol S/2017/97 --date 2017-02-02 --title 'Fourth report'",
+            "ingest edited.jsonl --allow-irregular",
+        ),
     )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="report text (.txt, .md) or export"
+    )
     ingest.add_argument("--symbol", help="document symbol, e.g. S/2018/80 (one PATH only)")
     ingest.add_argument("--date", type=_iso_date, help="report date, YYYY-MM-DD (one PATH only)")
     ingest.add_argument("--title", help="report title (one PATH only)")
@@ -42,17 +50,32 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     )
     ingest.set_defaults(handler=run_ingest)
 
-    reports = subparsers.add_parser("reports", help="list the reports in the database")
+    reports = subparsers.add_parser(
+        "reports",
+        help="list the reports in the database",
+        description="List every report, oldest first: symbol, date, paragraph and footnote "
+        "counts, title.",
+        epilog=examples("reports", "reports --json"),
+    )
     reports.add_argument("--json", action="store_true", help="print a JSON array")
     reports.set_defaults(handler=run_reports)
 
     export = subparsers.add_parser(
-        "export", help="print paragraphs as JSON Lines (one object per paragraph)"
+        "export",
+        help="print paragraphs as JSON Lines (one object per paragraph)",
+        description="Print paragraphs in citation order as JSON Lines, which `ingest` reads back.",
+        epilog=examples("export --report S/2018/80 > S-2018-80.jsonl", "export | head -1"),
     )
     export.add_argument("--report", metavar="SYMBOL", help="only this report")
     export.set_defaults(handler=run_export)
 
-    cite = subparsers.add_parser("cite", help="print a paragraph (or a range) in full")
+    cite = subparsers.add_parser(
+        "cite",
+        help="print a paragraph (or a range) in full",
+        description="Print paragraphs in full with heading path, footnotes and link, as /cite "
+        "posts them (a range of at most 10, as in Discord).",
+        epilog=examples("cite S/2018/80 13", "cite s-2016-501 12-14", "cite S/2018/80 13 --json"),
+    )
     cite.add_argument("report", metavar="REPORT", help='report symbol, e.g. "S/2018/80"')
     cite.add_argument("paragraph", metavar="PARAGRAPH", help='a number ("13") or range ("12-14")')
     cite.add_argument("--json", action="store_true", help="print the export object(s)")
@@ -79,8 +102,9 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
                 allow_irregular=args.allow_irregular,
             )
             print(
-                f"{result.symbol}: {result.status}, {result.paragraph_count} paragraphs, "
-                f"{result.footnote_count} footnotes (from {path})"
+                f"{result.symbol}: {result.status}, "
+                f"{count_noun(result.paragraph_count, 'paragraph')}, "
+                f"{count_noun(result.footnote_count, 'footnote')} (from {path})"
             )
             for warning in result.warnings:
                 print(f"  warning: {warning}")
@@ -114,10 +138,9 @@ async def _reports(args: argparse.Namespace, settings: Settings) -> int:
         print(f"no reports in {settings.db_path}; add one with: reportbot ingest FILE")
     for s in summaries:
         date = s.meta.date.isoformat() if s.meta.date else "(no date)"
-        print(
-            f"{s.meta.symbol:<14} {date:<10} {s.paragraph_count:>4} paragraphs "
-            f"{s.footnote_count:>4} footnotes  {s.meta.title}"
-        )
+        paragraphs = count_noun(s.paragraph_count, "paragraph")
+        footnotes = count_noun(s.footnote_count, "footnote")
+        print(f"{s.meta.symbol:<14} {date:<10} {paragraphs:>15} {footnotes:>14}  {s.meta.title}")
     return 0
 
 
@@ -142,7 +165,7 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_cite(args: argparse.Namespace, settings: Settings) -> int:
     """Print paragraphs in full with where they sit and what they cite."""
-    first, last = parse_paragraph_range(args.paragraph)  # UserError says what is wrong
+    first, last = parse_span(args.paragraph)  # the same range limit as /cite
     return asyncio.run(_cite(args.report, first, last, as_json=args.json, settings=settings))
 
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from bot.cli.usage import examples
 from bot.settings import Settings
 
 NEEDS_TOKEN = (
@@ -17,11 +18,20 @@ NEEDS_TOKEN = (
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `console` and `sync` to the parser."""
     console = subparsers.add_parser(
-        "console", help="type /ask, /cite, /reports and see what the bot would post (no token)"
+        "console",
+        help="type /ask, /cite, /reports and see what the bot would post (no token)",
+        description="Type slash commands as in Discord and see exactly what the bot would post. "
+        "Arrow keys edit and recall lines, Ctrl-C cancels a line, Ctrl-D or `quit` leaves; "
+        "piped input is read line by line without a prompt.",
+        epilog=examples("console", "console < questions.txt"),
     )
     console.set_defaults(handler=run_console_command)
     sync = subparsers.add_parser(
-        "sync", help="publish the slash commands to Discord (to one server with --guild)"
+        "sync",
+        help="publish the slash commands to Discord (to one server with --guild)",
+        description="Log in over HTTP (no gateway) and publish the slash commands: to one server "
+        "at once with --guild, else globally (up to an hour). Needs DISCORD_TOKEN.",
+        epilog=examples("sync --guild 123456789012345678", "sync"),
     )
     sync.add_argument(
         "--guild",
@@ -34,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_console_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.console import console_main
 
-    return asyncio.run(run_console(settings, sys.stdin, sys.stdout))
+    return console_main(settings)
 
 
 def run_sync_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,6 +7,7 @@ import asyncio
 import sys
 import time
 
+from bot.cli.usage import examples
 from bot.settings import LOG_LEVELS, Settings, parse_shard_ids
 
 
@@ -17,8 +18,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="connect to Discord and answer slash commands until stopped",
         description="Connect to Discord (needs DISCORD_TOKEN or DISCORD_TOKEN_FILE). SIGTERM or "
         "Ctrl-C stops it cleanly; exit status 78 means Discord refused the token or intents.",
+        epilog=examples(
+            "run",
+            "run --log-level DEBUG",
+            "run --shard-count 4 --shard-ids 0,1 --read-only",
+        ),
     )
-    run.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default=None)
+    run.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=None,
+        help="log verbosity (default: $REPORTBOT_LOG_LEVEL or INFO)",
+    )
     run.add_argument(
         "--shard-count", type=int, default=None, help="total shards across all processes"
     )
@@ -42,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="exit 0 if the database answers and the running bot is connected",
         description="Open the database read-only and ask it one question; if a heartbeat file "
         "exists, also require it to be fresh and connected. Exit 1 with one line otherwise.",
+        epilog=examples("health", "health --db /data/reportbot.sqlite3"),
     )
     health.set_defaults(handler=_health)
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.cogs._shared import report_autocomplete
 from bot.replies import render_ingest, render_removed
+from bot.uploads import read_upload
 from bot.views import message_kwargs
 from corpus.errors import UserError
 
@@ -77,7 +78,7 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         check_upload(file.filename, file.size, self.bot.settings.max_upload_bytes)
         when = parse_date(date)
-        data = await file.read()
+        data = await read_upload(file, self.bot.settings.max_upload_bytes)
         result = await self.bot.library.ingest(
             data, source=file.filename, symbol=symbol, date=when, title=title
         )

@@ -13,6 +13,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs._shared import report_autocomplete, send_public, within_deadline
+from bot.cooldowns import CooldownBook
+from bot.options import check_results
 from bot.replies import ParagraphRef, Reply, render_answer
 from bot.tree import HITS, describe_error
 from bot.views import AnswerView, message_kwargs, show_paragraph
@@ -36,7 +38,8 @@ class Ask(commands.Cog):
     def __init__(self, bot: ReportBot) -> None:
         self.bot = bot
         # Per cog instance (so per bot): discord.py's decorator keeps its buckets module-global.
-        self._cooldowns: dict[int, app_commands.Cooldown] = {}
+        settings = bot.settings
+        self._cooldowns = CooldownBook(settings.ask_cooldown_rate, settings.ask_cooldown_s)
         self.find_menu = app_commands.ContextMenu(
             name="Find in reports", callback=self.find_in_reports
         )
@@ -49,13 +52,7 @@ class Ask(commands.Cog):
 
     def spend_cooldown(self, user_id: int, when: dt.datetime) -> None:
         """Take one /ask token from the user; CommandOnCooldown when they have none left."""
-        settings = self.bot.settings
-        bucket = self._cooldowns.setdefault(
-            user_id, app_commands.Cooldown(settings.ask_cooldown_rate, settings.ask_cooldown_s)
-        )
-        retry_after = bucket.update_rate_limit(when.timestamp())
-        if retry_after is not None:
-            raise app_commands.CommandOnCooldown(bucket, retry_after)
+        self._cooldowns.spend(user_id, when.timestamp())
 
     async def answer_page(
         self, question: str, report: str | None, results: int, offset: int = 0
@@ -80,8 +77,11 @@ class Ask(commands.Cog):
         return AnswerView(owner_id, reply, next_page, show)
 
     def results_or_default(self, results: int | None) -> int:
+        """The user's choice within REPORTBOT_MAX_RESULTS (refused above it, never clamped)."""
         settings = self.bot.settings
-        return min(results or settings.default_results, settings.max_results)
+        if results is None:
+            return settings.default_results
+        return check_results(results, settings.max_results)
 
     async def respond(
         self, interaction: discord.Interaction, question: str, report: str | None, results: int

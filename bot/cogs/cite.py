@@ -10,15 +10,13 @@ from discord.ext import commands
 
 from bot.cogs._choices import paragraph_choices
 from bot.cogs._shared import bot_of, report_autocomplete
+from bot.options import parse_span
 from bot.tree import HITS
 from bot.views import CiteView, message_kwargs
-from corpus.citation import parse_paragraph_range
 from corpus.errors import UserError
 
 if TYPE_CHECKING:
     from bot.client import ReportBot
-
-MAX_SPAN = 10  # paragraphs per /cite; the buttons walk further
 
 
 class Cite(commands.Cog):
@@ -68,11 +66,3 @@ class Cite(commands.Cog):
         interaction.extras[HITS] = last - first + 1
         view.attach(interaction)
         await interaction.response.send_message(**message_kwargs(reply, view))
-
-
-def parse_span(typed: str) -> tuple[int, int]:
-    """Read "13" or "12-14" as an inclusive range, at most MAX_SPAN paragraphs long."""
-    first, last = parse_paragraph_range(typed)
-    if last - first + 1 > MAX_SPAN:
-        raise UserError(f"Ask for at most {MAX_SPAN} paragraphs at a time (e.g. 12-21).")
-    return first, last

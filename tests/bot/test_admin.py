@@ -106,7 +106,7 @@ async def test_remove_deletes_a_report(sim: Sim) -> None:
     await ingest(sim, synthetic_report(["The zephyr network moved funds."]))
     removed = await sim.admin.slash(sim.channel, "remove", report=SYMBOL)
     assert removed.ephemeral
-    assert f"Removed **{SYMBOL}** (1 paragraphs)." == removed.response.content
+    assert f"Removed **{SYMBOL}** (1 paragraph)." == removed.response.content
     gone = await sim.alice.slash(sim.channel, "cite", report=SYMBOL, paragraph="1")
     assert gone.ephemeral
     assert sim.env.errors
@@ -201,3 +201,25 @@ async def test_ingest_and_ask_do_not_touch_the_bundled_reports(sim: Sim) -> None
     before = await sim.bot.library.cite(REPORT_2018, 13)
     await ingest(sim, synthetic_report(["The zephyr network moved funds."]))
     assert await sim.bot.library.cite(REPORT_2018, 13) == before
+
+
+async def test_ingest_does_not_trust_the_declared_size(sim: Sim) -> None:
+    """A file declared as 1 KB but served at over the limit is refused, and nothing is stored."""
+    cdn = sim.env.backend.cdn
+    real_store = cdn.store_attachment
+
+    def lying_store(*args, **kwargs):
+        attachment = real_store(*args, **kwargs)
+        return {**attachment, "size": 1000}
+
+    cdn.store_attachment = lying_store
+    limit = sim.bot.settings.max_upload_bytes
+    paragraphs = ["The zephyr network moved funds. " * 50] * (limit // 1500 + 10)
+    data = synthetic_report(paragraphs)
+    assert len(data) > limit
+    result = await ingest(sim, data)
+    assert result.ephemeral
+    assert "larger than it declared" in result.response.content
+    assert "REPORTBOT_MAX_UPLOAD_BYTES" in result.response.content
+    assert SYMBOL not in {r.meta.symbol for r in await sim.bot.library.reports()}
+    assert len(sim.env.errors) == 1  # the refusal, answered privately

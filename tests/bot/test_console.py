@@ -115,3 +115,45 @@ def test_console_honours_read_only(tmp_path, capsys, monkeypatch) -> None:
     assert "missing.sqlite3" in err
     assert out == ""
     assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/ask oil results:abc", "results must be a whole number from 1 to 10; you gave “abc”"),
+        ("/ask oil results:1.5", "results must be a whole number from 1 to 10; you gave “1.5”"),
+        ("/ask oil results:50", "results must be a whole number from 1 to 10; you gave 50"),
+        ("/ask oil results:0", "results must be a whole number from 1 to 10; you gave 0"),
+        ("/ask oil results:-1", "results must be a whole number from 1 to 10; you gave -1"),
+        ("/ask oil results:", "results: needs a value"),
+        ("/ask oil reslts:2", "Unknown option “reslts:”; did you mean results:?"),
+        ("/ask oil reprt:S/2018/80", "did you mean report:?"),
+        ("/cite S/2018/80 1-11", "at most 10 paragraphs"),
+    ],
+)
+async def test_console_refuses_bad_values_instead_of_clamping(
+    settings: Settings, line: str, message: str
+) -> None:
+    output = await console(settings, line + "\n")
+    assert output.startswith("(only you can see this) ")
+    assert message in output
+
+
+async def test_console_results_within_range_are_honoured(settings: Settings) -> None:
+    output = await console(settings, "/ask oil revenue results:1\n/ask oil revenue results:10\n")
+    first, second = output.split("## Results")[1:]
+    assert "-- 1 of " in first
+    assert "-- 10 of " in second
+
+
+async def test_console_suggests_the_command_meant(settings: Settings) -> None:
+    output = await console(settings, "/aks oil\nreports\n/zzz\n")
+    assert "Unknown command '/aks'. Did you mean /ask?" in output
+    assert "Did you mean /reports?" in output
+    assert "Unknown command '/zzz'. Type /help" in output
+
+
+async def test_console_keeps_year_filters_as_question_syntax(settings: Settings) -> None:
+    output = await console(settings, "/ask hawala year:2016\n")
+    assert "(only you can see this)" not in output
+    assert "S/2016/501" in output

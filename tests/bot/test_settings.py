@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,50 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(AttributeError):
         settings.db_path = Path("elsewhere")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"\xff\xfe\x00bad\x81token", "is not text"),
+        (TOKEN.encode() + b"\nsecond line\n", "holds more than a token"),
+        (b"two words", "holds more than a token"),
+        (b"\0" * 10_000, "is over 4096 bytes"),
+    ],
+)
+def test_a_token_file_that_is_not_one_token_is_refused(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    secret = tmp_path / "discord_token"
+    secret.write_bytes(content)
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN_FILE") as raised:
+        Settings.from_env({"DISCORD_TOKEN_FILE": str(secret)})
+    assert problem in str(raised.value)
+    assert "second line" not in str(raised.value)  # the file's content is never echoed
+
+
+def test_a_huge_sparse_token_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    secret = tmp_path / "discord_token"
+    with secret.open("wb") as handle:
+        handle.truncate(256 * 1024 * 1024)  # sparse: 256 MiB of zeros, nothing on disk
+    with pytest.raises(SettingsError, match="is over 4096 bytes"):
+        Settings.from_env({"DISCORD_TOKEN_FILE": str(secret)})
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_dev_zero_as_the_token_file_is_refused_at_once() -> None:
+    """A real process: before the bounded read, this read forever."""
+    code = (
+        "from bot.settings import Settings, SettingsError\n"
+        "try:\n    Settings.from_env({'DISCORD_TOKEN_FILE': '/dev/zero'})\n"
+        "except SettingsError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert "DISCORD_TOKEN_FILE='/dev/zero' is over 4096 bytes" in done.stdout
+
+
+def test_a_token_with_spaces_in_the_variable_is_refused() -> None:
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN holds more than a token"):
+        Settings.from_env({"DISCORD_TOKEN": "abc def"})

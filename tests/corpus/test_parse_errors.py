@@ -40,7 +40,10 @@ def test_missing_number_names_line_and_problem() -> None:
     text = _numbered(1, 2, 3, 5, 6)
     with pytest.raises(ParseError) as caught:
         parse_report(text, source="gappy.txt", flags=FLAGS)
-    assert str(caught.value) == "gappy.txt: paragraph 5 follows 3 at line 5"
+    assert str(caught.value) == (
+        "gappy.txt: paragraph 5 follows 3 at line 5; if the report really is numbered this way, "
+        "ingest it with --allow-irregular (gaps then become warnings)"
+    )
     assert (caught.value.line, caught.value.problem) == (5, "paragraph 5 follows 3")
 
 
