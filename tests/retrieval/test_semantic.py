@@ -1,0 +1,283 @@
+"""The semantic layer: the model's files, its vectors, and what it changes in answers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import retrieval.embedder as embedder_module
+from corpus.files import bundled_reports
+from retrieval.embedder import Embedder, ModelError, ModelFiles, shared_embedder, shipped_vectors
+from retrieval.library import Library
+from retrieval.query import parse_query
+from retrieval.search import paragraph_terms
+from retrieval.vectors import ReportVectors, embed_text, report_vectors, text_digest
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text())
+
+
+def keys(answer) -> list[str]:
+    return [f"{h.paragraph.report}#{h.paragraph.number}" for h in answer.hits]
+
+
+# ---- the model's files --------------------------------------------------------------------
+
+
+def test_the_model_matches_sentence_transformers_on_reference_sentences() -> None:
+    """Vectors from onnxruntime + tokenizers agree with the original float32 model."""
+    vectors = shared_embedder().encode(REFERENCE["texts"])
+    cosines = (vectors * np.asarray(REFERENCE["vectors"], dtype=np.float32)).sum(axis=1)
+    assert cosines.min() > 0.995, cosines
+
+
+def test_a_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    files = ModelFiles.installed()
+    with pytest.raises(ModelError, match=r"cannot read the embedding model.*SEMANTIC=off"):
+        Embedder(ModelFiles(tmp_path / "model.onnx", files.tokenizer))
+
+
+def test_an_altered_model_file_is_refused(tmp_path: Path) -> None:
+    files = ModelFiles.installed()
+    altered = tmp_path / "model.onnx"
+    shutil.copyfile(files.model, altered)
+    with altered.open("r+b") as handle:
+        handle.seek(1000)
+        byte = handle.read(1)
+        handle.seek(1000)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(ModelError, match="not the expected file"):
+        Embedder(ModelFiles(altered, files.tokenizer))
+
+
+def test_an_altered_tokenizer_is_refused(tmp_path: Path) -> None:
+    files = ModelFiles.installed()
+    altered = tmp_path / "tokenizer.json"
+    altered.write_text(files.tokenizer.read_text("utf-8").replace("[UNK]", "[UNKNOWN]"))
+    with pytest.raises(ModelError, match="embedding tokenizer"):
+        Embedder(ModelFiles(files.model, altered))
+
+
+async def test_a_library_with_a_broken_model_refuses_to_open_and_names_the_way_out(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> Embedder:
+        raise ModelError("the embedding model … set REPORTBOT_SEMANTIC=off")
+
+    monkeypatch.setattr("retrieval.library.shared_embedder", broken)
+    with pytest.raises(ModelError, match="SEMANTIC=off"):
+        await Library.open(db_path)
+    assert not await asyncio.to_thread(db_path.exists)  # refused before the database was made
+    async with await Library.open(db_path, semantic=False) as library:
+        assert (await library.ask("oil revenue", k=1)).hits
+
+
+# ---- vectors --------------------------------------------------------------------------------
+
+
+def test_long_paragraphs_are_encoded_whole_not_cut_at_the_window() -> None:
+    embedder = shared_embedder()
+    sentence = "Member States reported returnees crossing borders with forged passports. "
+    long_text = sentence * 10 + "The group also trades antiquities from looted museums. " * 30
+    whole = embedder.encode([long_text])[0]
+    head = embedder.encode([sentence * 10])[0]
+    tail = embedder.encode(["The group also trades antiquities from looted museums. " * 30])[0]
+    assert float(whole @ tail) > float(head @ tail)  # the tail beyond 256 tokens counts
+
+
+def test_the_shipped_vectors_are_what_the_model_makes_of_the_bundled_paragraphs() -> None:
+    embedder = shared_embedder()
+    shipped = shipped_vectors()
+    paragraphs = [p for r in bundled_reports() for p in r.paragraphs]
+    assert all(text_digest(embedder.model_id, embed_text(p)) in shipped for p in paragraphs)
+    sample = paragraphs[::25]
+    fresh = embedder.encode([embed_text(p) for p in sample])
+    for paragraph, vector in zip(sample, fresh, strict=True):
+        stored = shipped[text_digest(embedder.model_id, embed_text(paragraph))]
+        assert float(stored @ vector) > 0.995  # int8 quantisation costs ~1e-3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(0, 12), st.just(16)),
+        elements=st.floats(-1, 1, width=32),
+    )
+)
+def test_vectors_survive_bytes_and_quantisation(raw: np.ndarray) -> None:
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    unit = np.where(norms > 0, raw / np.maximum(norms, 1e-12), 0).astype(np.float32)
+    numbers = list(range(1, len(unit) + 1))
+    digests = [f"d{n}" for n in numbers]
+    stored = ReportVectors.from_bytes(
+        ReportVectors.quantise("m", numbers, unit, digests).to_bytes()
+    )
+    assert stored.numbers == tuple(numbers)
+    assert stored.digests == tuple(digests)
+    assert np.abs(stored.dequantise() - unit).max(initial=0) <= 1 / 127 / 2 + 1e-6
+
+
+def test_a_damaged_vector_blob_is_refused() -> None:
+    blob = ReportVectors.quantise("m", [1, 2], np.eye(2, 4, dtype=np.float32)).to_bytes()
+    with pytest.raises(ValueError, match="wrong length"):
+        ReportVectors.from_bytes(blob[:-3])
+    with pytest.raises(ValueError, match="not a reportbot vector blob"):
+        ReportVectors.from_bytes(b"not vectors")
+
+
+def test_unchanged_paragraphs_are_not_encoded_again() -> None:
+    report = bundled_reports()[0]
+    calls: list[int] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+    first = report_vectors(report, encode, "m")
+    again = report_vectors(report, encode, "m", known=first.by_digest())
+    assert calls == [len(report.paragraphs)]
+    assert again.numbers == first.numbers
+
+
+# ---- answers --------------------------------------------------------------------------------
+
+
+async def test_a_paraphrase_sharing_no_word_finds_its_paragraph_only_with_the_layer(
+    bundled_db: Path,
+) -> None:
+    question = "kids who were brainwashed"
+    async with await Library.open(bundled_db, bootstrap=False) as on:
+        answer = await on.ask(question, k=5)
+        (paragraph,) = await on.cite("S/2018/80", 66)
+    typed = set(parse_query(question).terms)
+    assert typed
+    assert not typed & set(paragraph_terms(paragraph))  # no word in common
+    assert "S/2018/80#66" in keys(answer)
+    async with await Library.open(bundled_db, bootstrap=False, semantic=False) as off:
+        assert "S/2018/80#66" not in keys(await off.ask(question, k=10))
+
+
+@pytest.mark.parametrize(
+    ("question", "exact"),
+    [
+        ("what did resolution 2396 ask of states about borders", "2396"),
+        ("S/2017/573 propaganda online", "S/2017/573"),
+        ("90 per cent revenue loss", "90"),
+    ],
+)
+async def test_numbers_and_symbols_rank_paragraphs_that_contain_them_first(
+    library: Library, question: str, exact: str
+) -> None:
+    answer = await library.ask(question, k=10)
+    contains = [
+        exact in h.paragraph.text + " ".join(f.text for f in h.paragraph.footnotes)
+        for h in answer.hits
+    ]
+    assert contains[0]
+    assert contains == sorted(contains, reverse=True)  # no paragraph without it before one with it
+
+
+async def test_a_quoted_phrase_is_in_every_hit_with_the_layer_on(library: Library) -> None:
+    answer = await library.ask('"foreign terrorist fighters" returning home', k=10)
+    assert answer.hits
+    for hit in answer.hits:
+        text = hit.paragraph.text + " " + " ".join(f.text for f in hit.paragraph.footnotes)
+        assert "foreign terrorist fighters" in text.lower()
+
+
+async def test_off_is_bm25_alone_and_never_loads_the_model(
+    bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> Embedder:
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr("retrieval.library.shared_embedder", refuse)
+    monkeypatch.setattr(embedder_module, "shared_embedder", refuse)
+    async with await Library.open(bundled_db, bootstrap=False, semantic=False) as library:
+        answer = await library.ask("how do they pay for things", k=5)
+    assert all(hit.similarity is None for hit in answer.hits)
+    scores = [hit.score for hit in answer.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+async def test_the_layer_adds_a_similarity_to_every_hit(library: Library) -> None:
+    answer = await library.ask("how do they pay for things", k=5)
+    assert answer.hits
+    assert all(hit.similarity is not None and -1 <= hit.similarity <= 1 for hit in answer.hits)
+
+
+async def test_now_prefers_the_newest_report(library: Library) -> None:
+    answer = await library.ask("how is ISIL making money now?", k=3)
+    assert answer.hits[0].paragraph.report == "S/2018/80"
+    assert answer.query == "how is ISIL making money now?"  # the time word stays in the reply
+
+
+@pytest.mark.parametrize(
+    ("question", "report"),
+    [
+        ("report:latest prisons", "S/2018/80"),
+        ("what does the sixth report say about prisons", "S/2018/80"),
+        ("the second report on oil", "S/2016/501"),
+        ("report:oldest oil", "S/2016/501"),
+    ],
+)
+async def test_reports_named_by_their_place_in_the_series(
+    library: Library, question: str, report: str
+) -> None:
+    answer = await library.ask(question, k=10)
+    assert answer.hits
+    assert {h.paragraph.report for h in answer.hits} == {report}
+
+
+async def test_the_report_option_takes_latest(library: Library) -> None:
+    answer = await library.ask("prisons", k=10, report="latest")
+    assert {h.paragraph.report for h in answer.hits} == {"S/2018/80"}
+
+
+async def test_an_acronym_the_reports_never_write_finds_the_name_it_spells(
+    library: Library,
+) -> None:
+    assert keys(await library.ask("ISGS", k=3))[0] == "S/2018/80#22"
+    assert "S/2018/80#47" in keys(await library.ask("BIMSTEC training", k=3))
+
+
+async def test_a_report_ingested_later_gets_vectors_and_answers_paraphrases(
+    library: Library, report_text
+) -> None:
+    text = report_text(
+        [
+            "Member States strengthened aviation security screening at major airports.",
+            "The Monitoring Team observed that the group sells stolen cultural artefacts.",
+        ]
+    )
+    await library.ask("warm up", k=1)
+    await library.ingest(text.encode(), source="t.txt", symbol="S/2099/1", date=dt.date(2099, 1, 1))
+    answer = await library.ask("selling looted antiques report:S/2099/1", k=1)
+    assert keys(answer) == ["S/2099/1#2"]
+
+
+async def test_a_database_from_before_the_layer_is_encoded_once_on_open(
+    bundled_db: Path,
+) -> None:
+    with sqlite3.connect(bundled_db) as db:
+        db.execute("DELETE FROM report_vectors")
+    messages: list[str] = []
+    async with await Library.open(bundled_db, progress=messages.append) as library:
+        assert (await library.ask("kids who were brainwashed", k=5)).hits
+    assert any("encoding S/2018/80 for the semantic layer" in m for m in messages)
+    with sqlite3.connect(bundled_db) as db:
+        assert db.execute("SELECT count(*) FROM report_vectors").fetchone()[0] == 2
+    messages.clear()
+    async with await Library.open(bundled_db, progress=messages.append):
+        pass
+    assert not any("encoding" in m for m in messages)  # stored: never encoded again
