@@ -41,7 +41,8 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     REPORTBOT_DB=/data/reportbot.sqlite3 \
-    REPORTBOT_HEARTBEAT_FILE=/tmp/reportbot-heartbeat.json
+    REPORTBOT_HEARTBEAT_FILE=/tmp/reportbot-heartbeat.json \
+    ORT_DISABLE_TELEMETRY=1
 
 VOLUME ["/data"]
 WORKDIR /data
