@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import numpy as np
 from corpus.model import Paragraph, Report
 
 VECTORS_MAGIC = b"RBVEC1\n"
+_LABEL = re.compile(r"^(?:[IVXLC]+|[A-Z]|\d{1,2})\.\s+")  # "II. ", "B. ", "3. "
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,13 @@ class ReportVectors:
 
 
 def embed_text(paragraph: Paragraph) -> str:
-    """What a paragraph's vector encodes: its text (headings and footnotes are BM25's)."""
-    return paragraph.text
+    """What a paragraph's vector encodes: its innermost heading (without its label), then its
+    text. The heading says what a paragraph is about when its own words do not ("Prisons",
+    "Financing"): it lifted both development sets (docs/search-quality.md)."""
+    if not paragraph.section:
+        return paragraph.text
+    heading = _LABEL.sub("", paragraph.section[-1], count=1)
+    return f"{heading}. {paragraph.text}"
 
 
 def text_digest(model: str, text: str) -> str:

@@ -1,5 +1,9 @@
 #!/usr/bin/env sh
-# Score retrieval on the development questions with the shared scorer (per-kind table, nDCG@10).
+# Retrieval quality on both development sets.
+# 1. The component table: every search component switched off (or on) in turn, both sets,
+#    in-process (scripts/eval.py).
+# 2. The shared scorer on the shipped search, end to end through `reportbot ask --json` for the
+#    shared dev set (as the held-out set is run), and on the in-process run of our own set.
 # Usage: scripts/eval.sh [extra eval_retrieval.py flags, e.g. --per-question]
 # Env: EVAL_DIR (default ../shared/eval, else /work/shared/eval), REPORTBOT_DB (a scratch
 # database is built in a temporary directory unless set), K (default 10).
@@ -15,13 +19,21 @@ if [ -z "$EVAL_DIR" ]; then
     echo "eval.sh: set EVAL_DIR to the folder holding eval_retrieval.py" >&2
     exit 2
 fi
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 if [ -z "${REPORTBOT_DB:-}" ]; then
-    scratch=$(mktemp -d)
-    trap 'rm -rf "$scratch"' EXIT
     REPORTBOT_DB="$scratch/eval.sqlite3"
 fi
 export REPORTBOT_DB
+echo "== components (nDCG@10 and R@5 with each one switched; '-' off, '+' on)"
+uv run --locked python scripts/eval.py --save-runs "$scratch/runs"
+echo
+echo "== own set (eval/own_questions.json), shared scorer"
+python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/own_questions.json --split all \
+    --run "$scratch/runs/own.json" "$@" | sed 's/retrieval\[all\]/retrieval[own]/'
+echo
+echo "== shared dev set, shared scorer, through reportbot ask --json"
 # Build the database once, so the first question is not also timed for the ingest.
 uv run --locked reportbot ask --json -k 1 "warm up" >/dev/null
-exec python3 "$EVAL_DIR/eval_retrieval.py" \
+python3 "$EVAL_DIR/eval_retrieval.py" \
     --cmd "uv run --locked reportbot ask --json -k ${K:-10} {query}" "$@"
