@@ -14,7 +14,11 @@ from collections.abc import Iterable
 
 _CONNECTORS = frozenset({"of", "in", "the", "and", "for", "on", "to", "de", "al", "against"})
 _NAME_WORD = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
-_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(_CONNECTORS))})\s+)*{_NAME_WORD})+")
+# Words of a name may be separated by commas too ("United Nations Educational, Scientific and
+# Cultural Organization").
+_NAME = re.compile(
+    rf"{_NAME_WORD}(?:,?\s+(?:(?:{'|'.join(sorted(_CONNECTORS))})\s+)*{_NAME_WORD})+"
+)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,9}")
 MAX_NAMES_PER_ACRONYM = 3  # an acronym spelling more names than this is too vague to expand
 MAX_SKIPPED = 2  # words of a name an acronym may pass over
@@ -33,7 +37,8 @@ def spells(acronym: str, name: str) -> bool:
     Technical and Economic Cooperation); hyphenated parts count as words and small connecting
     words are ignored. A run may start inside a longer name ("States of the Bay of Bengal …").
     """
-    parts = [p for w in name.split() if w not in _CONNECTORS for p in w.split("-") if p]
+    words = name.replace(",", " ").split()
+    parts = [p for w in words if w not in _CONNECTORS for p in w.split("-") if p]
     initials = "".join(p[0].upper() for p in parts)
     letters = acronym.upper()
     if len(letters) < 3:
