@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -23,8 +24,27 @@ from corpus.model import Paragraph, Report, ReportMeta
 from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
 from retrieval.errors import UnknownParagraph, UnknownReport
+from retrieval.links import ParagraphLinks, WhatsNew, cited_by_index, paragraph_references
+from retrieval.novelty import score_novelty
 from retrieval.search import Searcher, answer_question, build_segment
+from retrieval.series import (
+    SeriesNameError,
+    find_series_name,
+    previous_in_series,
+    resolve_series_name,
+    series_order,
+)
 from retrieval.store import Store, StoredReport, StoreError
+from retrieval.timeline import Timeline, build_timeline
+from retrieval.trend import (
+    ReportTerms,
+    TermError,
+    Trend,
+    Vocabulary,
+    build_trend,
+    report_terms,
+    term_specs,
+)
 
 ProgressFn = Callable[[str], None]
 
@@ -42,6 +62,7 @@ class Library:
         self._reports: dict[str, StoredReport] = {}
         self._manifest: tuple[ManifestEntry, ...] = ()  # matched by symbol or by file name
         self._write_lock = asyncio.Lock()
+        self._series_cache: _SeriesCache | None = None  # issue 11: per report set, built lazily
 
     @classmethod
     async def open(
@@ -107,6 +128,8 @@ class Library:
         for symbol in known:
             if _normalized(symbol).casefold() == wanted.casefold():
                 return symbol
+        if (named := self._series_name(typed)) is not None:  # "sixth report", "latest"
+            return named
         if not known:
             raise UnknownReport(f"no report {wanted}: the library is empty (add one with ingest)")
         closest = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
@@ -147,6 +170,8 @@ class Library:
         year: int | None = None,
     ) -> Answer:
         """Rank paragraphs for a question; never raises for odd input, explains empty answers."""
+        if report is None:  # "what did the sixth report say about drones"
+            question, report = self._series_in_question(question)
         symbol = await self.resolve_report(report) if report else None
         assert self._searcher is not None, "Library.open loads the index"
         return await answer_question(
@@ -313,6 +338,108 @@ class Library:
         elapsed_s = time.perf_counter() - started
         elapsed = f"{elapsed_s:.1f} s"
         progress(f"built {self.path.name}: {len(reports)} reports, {total} paragraphs in {elapsed}")
+
+    # ---- the series view (issue 11): order, names, timeline, trend, what's new, references ----
+
+    def series(self) -> list[ReportMeta]:
+        """Every report, oldest first."""
+        return series_order([stored.meta for stored in self._reports.values()])
+
+    def _series_name(self, typed: str) -> str | None:
+        """The symbol series words name ("the latest report"); UnknownReport if none is held."""
+        try:
+            return resolve_series_name(typed, self.series())
+        except SeriesNameError as error:
+            raise UnknownReport(str(error)) from None
+
+    def _series_in_question(self, question: str) -> tuple[str, str | None]:
+        found = find_series_name(question, self.series())
+        return (found[1], found[0]) if found else (question, None)
+
+    async def timeline(self, question: str) -> Timeline:
+        """The best answering paragraph of each report, oldest first; silent reports kept."""
+        assert self._searcher is not None, "Library.open loads the index"
+        return await build_timeline(
+            self._searcher, self._reader.fetch_paragraphs, question, self.series()
+        )
+
+    async def trend(self, terms: Sequence[str]) -> Trend:
+        """Exact counts of up to five terms (and their aliases) in each report, oldest first."""
+        assert self._searcher is not None, "Library.open loads the index"
+        try:
+            specs = term_specs(terms, self._searcher.aliases)
+        except TermError as error:
+            raise UserError(str(error)) from None
+        cache = self._series_state()
+        rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in self.series()]
+        return await asyncio.to_thread(build_trend, specs, rows, cache.vocab)
+
+    async def whatsnew(self, report: str) -> WhatsNew:
+        """A report's paragraphs scored against the report before it in the series."""
+        assert self._searcher is not None, "Library.open loads the index"
+        symbol = await self.resolve_report(report)
+        metas = self.series()
+        previous = previous_in_series(symbol, metas)
+        paragraphs = await self._reader.paragraphs(symbol)
+        scored = await asyncio.to_thread(
+            score_novelty,
+            self._searcher.index,
+            paragraphs,
+            previous.symbol if previous else None,
+        )
+        return WhatsNew(self._reports[symbol].meta, previous, tuple(scored))
+
+    async def paragraph_links(self, report: str, numbers: Sequence[int]) -> list[ParagraphLinks]:
+        """For each paragraph: what it cites (and whether the library holds it), who cites it."""
+        symbol = await self.resolve_report(report)
+        cache = self._series_state()
+        if cache.cited_by is None:
+            cache.cited_by = cited_by_index(await self.export())
+        held: dict[str, set[int]] = {}
+        out = []
+        for paragraph in await self._reader.fetch_paragraphs([(symbol, n) for n in numbers]):
+            refs = paragraph_references(paragraph)
+            for ref in refs:
+                if ref.symbol in self._reports and ref.symbol not in held:
+                    held[ref.symbol] = set(await self._reader.paragraph_numbers(ref.symbol))
+            out.append(
+                ParagraphLinks(
+                    (paragraph.report, paragraph.number),
+                    tuple(refs),
+                    tuple(
+                        (ref.symbol, n)
+                        for ref in refs
+                        for n in ref.paragraphs
+                        if n in held.get(ref.symbol, ())
+                    ),
+                    tuple(cache.cited_by.get((paragraph.report, paragraph.number), ())),
+                )
+            )
+        return sorted(out, key=lambda links: links.key[1])
+
+    def _series_state(self) -> _SeriesCache:
+        """Caches valid for the current set of reports (ingest and remove install a new one)."""
+        if self._series_cache is None or self._series_cache.reports is not self._reports:
+            self._series_cache = _SeriesCache(self._reports, Vocabulary(), {}, None)
+        return self._series_cache
+
+    async def _report_terms(self, cache: _SeriesCache, symbol: str) -> ReportTerms:
+        found = cache.streams.get(symbol)
+        if found is None:
+            paragraphs = await self._reader.paragraphs(symbol)
+            found = await asyncio.to_thread(report_terms, symbol, paragraphs, cache.vocab)
+            cache.streams[symbol] = found
+        return found
+
+
+@dataclass
+class _SeriesCache:
+    """Tokenised reports and the cited-by map, for one `Library._reports` (compared by identity)."""
+
+    reports: dict[str, StoredReport]
+    vocab: Vocabulary
+    streams: dict[str, ReportTerms]
+    cited_by: dict[tuple[str, int], list[tuple[str, int]]] | None
 
 
 async def _put(writer: Store, report: Report, *, source: str, digest: str, segment: bytes) -> None:

@@ -14,7 +14,7 @@ from corpus.errors import UserError
 
 # Each module defines register(subparsers) and sets `handler` on its parsers:
 # handler(args: argparse.Namespace, settings: Settings) -> int (exit status).
-COMMAND_MODULES = ("bot.cli.corpus", "bot.cli.ask", "bot.cli.live", "bot.cli.ops")
+COMMAND_MODULES = ("bot.cli.corpus", "bot.cli.ask", "bot.cli.series", "bot.cli.live", "bot.cli.ops")
 
 EXIT_USAGE = 2  # bad input, unknown report/paragraph: the message says what exists
 

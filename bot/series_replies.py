@@ -1,0 +1,306 @@
+"""Pure: the series view's replies (timeline, trend, what's new, references) within limits.
+
+Quotes go through the same machinery as /ask: excerpts are offsets into the paragraph, escaped
+by `quote_block`, and a quote too long for one embed is split at sentence or word boundaries
+into verbatim pieces. Pages hold whole entries: an entry is never cut to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot import discord_limits as limits
+from bot.links import document_url
+from bot.quoting import clip, escape_quoted, quote_block, split_verbatim
+from bot.replies import EmbedSpec, ParagraphRef, Reply, format_date
+from corpus.model import ReportMeta
+from corpus.references import Reference
+from retrieval.answer import Excerpt
+from retrieval.excerpt import best_excerpt
+from retrieval.links import ParagraphLinks, WhatsNew
+from retrieval.novelty import NEW_BELOW
+from retrieval.series import series_place
+from retrieval.timeline import Timeline
+from retrieval.trend import Trend
+
+QUOTE_BUDGET = 1800  # one quote's share of an embed; longer quotes continue in the next block
+_RESERVE = 400  # title and footer, written after the entries are placed
+MORE_HINT = "press More results"
+ATTACHMENT_DESCRIPTION_CHARS = 1024  # an attachment's description (alt text)
+SILENT = "silent on this: no paragraph covers most of the question"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One unit of a paged reply: blocks that stay together, and the paragraph it quotes."""
+
+    blocks: tuple[str, ...]
+    ref: ParagraphRef | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    reply: Reply
+    consumed: int  # entries this page shows; the next page starts after them
+
+
+def quote_excerpt(excerpt: Excerpt, footer: str) -> tuple[str, ...]:
+    """An excerpt as quote blocks (split verbatim if long) with the citation line after."""
+    text = excerpt.paragraph.text
+    spans = split_verbatim(
+        text,
+        excerpt.start,
+        excerpt.end,
+        QUOTE_BUDGET,
+        lambda s, e: quote_block(text, s, e, excerpt.highlights),
+    )
+    blocks = [quote_block(text, s, e, excerpt.highlights) for s, e in spans]
+    blocks[-1] += "\n" + footer
+    return tuple(blocks)
+
+
+def paginate(
+    entries: Sequence[Entry],
+    offset: int,
+    title: str,
+    footer: Callable[[int, int], str],
+    max_entries: int = 25,
+) -> Page:
+    """Entries from `offset`, as many as one message holds (10 embeds, 6000 characters)."""
+    descriptions: list[list[str]] = [[]]
+    total, consumed = len(title) + _RESERVE, 0
+    for entry in entries[offset : offset + max_entries]:
+        trial = [list(d) for d in descriptions]
+        for i, block in enumerate(entry.blocks):
+            if i > 0 or len("\n\n".join([*trial[-1], block])) > limits.EMBED_DESCRIPTION_CHARS:
+                trial.append([])
+            trial[-1].append(block)
+        size = total + sum(len(b) + 2 for b in entry.blocks)
+        trial = [d for d in trial if d]
+        if size > limits.EMBED_TOTAL_CHARS or len(trial) > limits.EMBEDS_PER_MESSAGE:
+            break
+        descriptions, total, consumed = trial, size, consumed + 1
+    shown = entries[offset : offset + consumed]
+    last = offset + consumed
+    specs = [EmbedSpec(description="\n\n".join(d)) for d in descriptions if d] or [EmbedSpec()]
+    specs[0] = EmbedSpec(
+        title=clip(title, limits.EMBED_TITLE_CHARS), description=specs[0].description
+    )
+    specs[-1] = EmbedSpec(
+        title=specs[-1].title, description=specs[-1].description, footer=footer(offset, last)
+    )
+    refs = tuple(dict.fromkeys(e.ref for e in shown if e.ref is not None))
+    return Page(Reply(embeds=tuple(specs), shown=refs, has_more=last < len(entries)), consumed)
+
+
+def _span_footer(noun: str, total: int) -> Callable[[int, int], str]:
+    def footer(first: int, last: int) -> str:
+        span = f"{first + 1}–{last}" if first else f"{last}"
+        text = f"{span} of {total} {noun}"
+        return text + (f" · {MORE_HINT}" if last < total else "")
+
+    return footer
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def _report_line(meta: ReportMeta, metas: Sequence[ReportMeta], base: str) -> str:
+    url = document_url(base, meta.symbol)
+    return f"**[{meta.symbol}]({url})** · {format_date(meta.date)} · {series_place(meta, metas)}"
+
+
+def timeline_entries(timeline: Timeline, *, link_base_url: str) -> list[Entry]:
+    """One entry per report, oldest first: its best quote, or a line saying it is silent."""
+    metas = [e.meta for e in timeline.entries]
+    entries = []
+    for entry in timeline.entries:
+        head = _report_line(entry.meta, metas, link_base_url)
+        if entry.hit is None:
+            entries.append(Entry((f"{head}\n*{SILENT}*",)))
+            continue
+        para = entry.hit.paragraph
+        where = escape_quoted(" › ".join(para.section)) if para.section else ""
+        cite = f"— {para.citation}" + (f" · {where}" if where else "")
+        blocks = quote_excerpt(entry.hit.excerpt, cite)
+        preview = clip(" ".join(entry.hit.excerpt.text.split()), limits.SELECT_DESCRIPTION_CHARS)
+        ref = ParagraphRef(para.report, para.number, preview)
+        entries.append(Entry((f"{head}\n{blocks[0]}", *blocks[1:]), ref))
+    return entries
+
+
+def render_timeline(
+    timeline: Timeline, *, link_base_url: str, offset: int = 0, per_page: int = 10
+) -> Page:
+    """A page of the timeline: at most `per_page` reports, whole entries only."""
+    entries = timeline_entries(timeline, link_base_url=link_base_url)
+    question = escape_quoted(clip(timeline.question, (limits.EMBED_TITLE_CHARS - 30) // 2))
+    title = f"Timeline: “{question}”"
+    if not entries:
+        return Page(Reply(content="No reports yet: a server manager can add one with /ingest."), 0)
+    silent = sum(e.hit is None for e in timeline.entries)
+    noun = f"reports ({silent} silent)" if silent else "reports"
+    return paginate(entries, offset, title, _span_footer(noun, len(entries)), per_page)
+
+
+# ---------------------------------------------------------------- trend
+
+
+def trend_table(trend: Trend) -> str:
+    """The numbers as a fixed-width table: per 10,000 words, with the raw count in brackets."""
+    heads = ["report", "date", "words"] + [clip(t.typed, 24) for t in trend.terms]
+    rows = [
+        [r.meta.symbol, r.meta.date.isoformat() if r.meta.date else "undated", f"{r.words:,}"]
+        + [f"{r.per_10k(i):.1f} ({c})" for i, c in enumerate(r.counts)]
+        for r in trend.rows
+    ]
+    widths = [max(len(x) for x in col) for col in zip(heads, *rows, strict=True)]
+    lines = [
+        "  ".join(x.ljust(w) for x, w in zip(line, widths, strict=True)).rstrip()
+        for line in [heads, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def aliases_note(trend: Trend) -> str:
+    """Which other names were counted for each term."""
+    notes = [f"“{t.typed}” also counts {', '.join(t.aliases)}" for t in trend.terms if t.aliases]
+    return "; ".join(notes)
+
+
+def trend_alt_text(trend: Trend) -> str:
+    """The chart in words (Discord's image description, at most 1024 characters)."""
+    parts = []
+    for i, term in enumerate(trend.terms):
+        values = ", ".join(f"{r.meta.symbol} {r.per_10k(i):.1f}" for r in trend.rows)
+        parts.append(f"{term.typed}: {values}")
+    text = "Mentions per 10,000 words. " + "; ".join(parts) + "."
+    return clip(text, ATTACHMENT_DESCRIPTION_CHARS)
+
+
+def render_trend(trend: Trend, *, image: str | None = None) -> Reply:
+    """The table in a code block (the chart is attached beside it); aliases named below."""
+    note = escape_quoted(aliases_note(trend))
+    note = clip(note, 600)  # aliases come from reports; the table matters more
+    rows = trend.rows
+    description = ""
+    while rows:  # the newest rows when all do not fit; the chart shows every report
+        table = trend_table(Trend(trend.terms, rows)).replace("`", "'")
+        dropped = len(trend.rows) - len(rows)
+        head = f"{dropped} older reports are in the chart only.\n" if dropped else ""
+        description = f"{head}```\n{table}\n```" + (f"\n{note}" if note else "")
+        if len(description) <= limits.EMBED_DESCRIPTION_CHARS:
+            break
+        rows = rows[1:]
+    terms = ", ".join(t.typed for t in trend.terms)
+    title = clip(f"Mentions per 10,000 words: {terms}", limits.EMBED_TITLE_CHARS)
+    footer = "Counted in the numbered paragraphs; (n) is the raw count."
+    if image:
+        footer += f" Chart: {image}"
+    return Reply(embeds=(EmbedSpec(title=title, description=description, footer=footer),))
+
+
+# ---------------------------------------------------------------- what's new
+
+
+def whatsnew_entries(news: WhatsNew, *, link_base_url: str) -> list[Entry]:
+    """New paragraphs grouped under their headings, each quoted (first sentence) and cited."""
+    entries: list[Entry] = []
+    heading: tuple[str, ...] | None = None
+    for novelty in news.new:
+        para = novelty.paragraph
+        excerpt = best_excerpt(para, {})
+        closest = f" · closest earlier: {novelty.similarity:.2f}" if news.previous else ""
+        blocks = list(quote_excerpt(excerpt, f"— {para.citation}{closest}"))
+        if para.section != heading:
+            heading = para.section
+            label = escape_quoted(" › ".join(para.section)) if para.section else "(no heading)"
+            blocks[0] = f"__{label}__\n{blocks[0]}"
+        preview = clip(" ".join(excerpt.text.split()), limits.SELECT_DESCRIPTION_CHARS)
+        entries.append(Entry(tuple(blocks), ParagraphRef(para.report, para.number, preview)))
+    return entries
+
+
+def render_whatsnew(news: WhatsNew, *, link_base_url: str, offset: int = 0) -> Page:
+    """A page of a report's new paragraphs, with the rule that decided it in the title's embed."""
+    symbol = news.meta.symbol
+    entries = whatsnew_entries(news, link_base_url=link_base_url)
+    if news.previous is None:
+        intro = f"{symbol} is the first report in the library: there is nothing earlier to compare."
+        return Page(
+            Reply(embeds=(EmbedSpec(title=f"What's new in {symbol}", description=intro),)), 0
+        )
+    rule = (
+        f"Compared with {news.previous.symbol} ({format_date(news.previous.date)}): a paragraph is "
+        f"new when the closest paragraph of {news.previous.symbol} scores under {NEW_BELOW:.2f} "
+        "of what it scores against itself (BM25, the paragraph's own words as the query)."
+    )
+    if not entries:
+        text = f"{rule}\n\nNo paragraph of {symbol} is new by that measure."
+        return Page(
+            Reply(embeds=(EmbedSpec(title=f"What's new in {symbol}", description=text),)), 0
+        )
+    title = f"What's new in {symbol}: {len(entries)} of {len(news.scored)} paragraphs"
+    count = _span_footer("new paragraphs", len(entries))
+    return paginate(entries, offset, title, lambda a, b: f"{count(a, b)}\n{rule}")
+
+
+# ---------------------------------------------------------------- references and "Cited by"
+
+
+def reference_url(base: str, ref: Reference) -> str:
+    """The official text: undocs.org takes "S/RES/2253(2015)" without the space."""
+    return document_url(base, ref.symbol.replace(" ", ""))
+
+
+def links_embed(links: Sequence[ParagraphLinks], *, link_base_url: str) -> EmbedSpec | None:
+    """References (buttons open held ones; links reach the rest) and "Cited by", per paragraph."""
+    lines: list[str] = []
+    for item in links:
+        parts = []
+        if item.references:
+            shown = []
+            for ref in dict.fromkeys(item.references):
+                held = any(k[0] == ref.symbol and k[1] in ref.paragraphs for k in item.held)
+                label = f"[{ref.label}]({reference_url(link_base_url, ref)})"
+                shown.append(f"{label} ▸ button below" if held else label)
+            parts.append("References: " + "; ".join(shown))
+        if item.cited_by:
+            parts.append("Cited by: " + "; ".join(f"{s}, para. {n}" for s, n in item.cited_by))
+        if parts:
+            lines.append(f"**{item.key[0]}, para. {item.key[1]}** · " + "\n".join(parts))
+    if not lines:
+        return None
+    text = ""
+    for line in lines:
+        if len(text) + len(line) + 2 > limits.EMBED_DESCRIPTION_CHARS - 40:
+            text += "\n\n… more in /cite for each paragraph"
+            break
+        text += ("\n\n" if text else "") + line
+    return EmbedSpec(title="References and Cited by", description=text)
+
+
+def link_targets(links: Sequence[ParagraphLinks]) -> list[tuple[str, ParagraphRef]]:
+    """(button label, paragraph) for each held reference and each citing paragraph, once."""
+    seen: dict[ParagraphRef, str] = {}
+    for item in links:
+        for s, n in item.held:
+            seen.setdefault(ParagraphRef(s, n), f"→ {s} ¶{n}")
+        for s, n in item.cited_by:
+            seen.setdefault(ParagraphRef(s, n), f"cited by {s} ¶{n}")
+    return [(clip(label, limits.BUTTON_LABEL_CHARS), ref) for ref, label in seen.items()]
+
+
+def with_links(reply: Reply, links: Sequence[ParagraphLinks], *, link_base_url: str) -> Reply:
+    """The reply with the references embed added, if it has room (else unchanged)."""
+    embed = links_embed(links, link_base_url=link_base_url)
+    if embed is None:
+        return reply
+    embeds = (*reply.embeds, embed)
+    if (
+        len(embeds) > limits.EMBEDS_PER_MESSAGE
+        or sum(e.size for e in embeds) > limits.EMBED_TOTAL_CHARS
+    ):
+        return reply
+    return Reply(content=reply.content, embeds=embeds, shown=reply.shown, has_more=reply.has_more)
