@@ -122,7 +122,8 @@ def timeline_entries(timeline: Timeline, *, link_base_url: str) -> list[Entry]:
             continue
         para = entry.hit.paragraph
         where = escape_quoted(" › ".join(para.section)) if para.section else ""
-        cite = f"— {para.citation}" + (f" · {where}" if where else "")
+        link = f"[{para.citation}]({document_url(link_base_url, para.report)})"
+        cite = f"— {link}" + (f" · {where}" if where else "")
         blocks = quote_excerpt(entry.hit.excerpt, cite)
         preview = clip(" ".join(entry.hit.excerpt.text.split()), limits.SELECT_DESCRIPTION_CHARS)
         ref = ParagraphRef(para.report, para.number, preview)
@@ -211,8 +212,9 @@ def whatsnew_entries(news: WhatsNew, *, link_base_url: str) -> list[Entry]:
     for novelty in news.new:
         para = novelty.paragraph
         excerpt = best_excerpt(para, {})
-        closest = f" · closest earlier: {novelty.similarity:.2f}" if news.previous else ""
-        blocks = list(quote_excerpt(excerpt, f"— {para.citation}{closest}"))
+        closest = f" · closest earlier: {_floor2(novelty.similarity)}" if news.previous else ""
+        link = f"[{para.citation}]({document_url(link_base_url, para.report)})"
+        blocks = list(quote_excerpt(excerpt, f"— {link}{closest}"))
         if para.section != heading:
             heading = para.section
             label = escape_quoted(" › ".join(para.section)) if para.section else "(no heading)"
@@ -220,6 +222,11 @@ def whatsnew_entries(news: WhatsNew, *, link_base_url: str) -> list[Entry]:
         preview = clip(" ".join(excerpt.text.split()), limits.SELECT_DESCRIPTION_CHARS)
         entries.append(Entry(tuple(blocks), ParagraphRef(para.report, para.number, preview)))
     return entries
+
+
+def _floor2(value: float) -> str:
+    """0.1999 -> "0.19": rounding up would show a new paragraph at the threshold."""
+    return f"{int(value * 100) / 100:.2f}"
 
 
 def render_whatsnew(news: WhatsNew, *, link_base_url: str, offset: int = 0) -> Page:
