@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from retrieval.trend import Trend
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.2, 100  # 800 x 420 px: sharp in an embed, ~40 KB
@@ -25,6 +21,12 @@ MAX_LABELLED_REPORTS = 12  # past this, label every n-th report so the axis stay
 
 def draw_trend(trend: Trend) -> bytes:
     """A line per term: mentions per 10,000 words in each report, oldest to newest."""
+    # Imported on first use: matplotlib writes a font cache under $HOME (or MPLCONFIGDIR) when
+    # imported, and a bot that never draws (or a read-only replica starting up) should not.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=_CARD)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1, facecolor=_CARD)

@@ -13,7 +13,7 @@ import discord
 
 from bot import discord_limits as limits
 from bot.replies import ParagraphRef, Reply, render_paragraphs
-from bot.series_replies import Page, link_targets, links_embed, with_links
+from bot.series_replies import Page, link_targets, links_reply, with_links
 from bot.views import (
     VIEW_TIMEOUT_S,
     OwnedView,
@@ -72,11 +72,11 @@ async def show_paragraph_with_links(
     date = await report_date(library, ref.report)
     pages = render_paragraphs(paragraphs, link_base_url=link_base_url, date=date)
     links = await library.paragraph_links(ref.report, [ref.number])
-    first = with_links(pages[0], links, link_base_url=link_base_url)
-    rest = list(pages[1:])
-    embed = links_embed(links, link_base_url=link_base_url)
-    if first is pages[0] and embed is not None:  # no room beside the text: its own message
-        rest.append(Reply(embeds=(embed,)))
+    pages = [with_links(page, links, link_base_url=link_base_url) for page in pages]
+    first, rest = pages[0], list(pages[1:])
+    alone = links_reply(links, link_base_url=link_base_url)
+    if alone is not None and not any(e.fields for page in pages for e in page.embeds):
+        rest.append(alone)  # no room beside the text: a message of their own
     view = discord.ui.View(timeout=VIEW_TIMEOUT_S)  # ephemeral: nothing to disable after
     add_link_buttons(view, link_targets(links), paragraph_shower(library, link_base_url), 0)
     kwargs = message_kwargs(first, view if view.children else None)

@@ -158,7 +158,7 @@ async def test_cite_lists_cited_by_with_a_button_that_opens_the_citing_paragraph
 ) -> None:
     result = await sim.alice.slash(sim.channel, "cite", report=REPORT_2018, paragraph="13")
     text = all_text(result.response)
-    assert f"Cited by: {SEVENTH}, para. {DRONES}" in text
+    assert f"Cited by {SEVENTH}, para. {DRONES}" in text
     label = f"cited by {SEVENTH} ¶{DRONES}"
     assert label in buttons(result.response)
     opened = await sim.bob.click(result.response, label=label)  # anyone may open it
