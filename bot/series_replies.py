@@ -70,7 +70,10 @@ def paginate(
     """Entries from `offset`, as many as one message holds (10 embeds, 6000 characters)."""
     descriptions: list[list[str]] = [[]]
     total, consumed = len(title) + _RESERVE, 0
-    for entry in entries[offset : offset + max_entries]:
+    window = list(entries[offset : offset + max_entries])
+    if window and _size(window[0]) + total > limits.EMBED_TOTAL_CHARS:
+        window[0] = _too_long(window[0])  # a page always moves on: point to /cite instead
+    for entry in window:
         trial = [list(d) for d in descriptions]
         for i, block in enumerate(entry.blocks):
             if i > 0 or len("\n\n".join([*trial[-1], block])) > limits.EMBED_DESCRIPTION_CHARS:
@@ -81,7 +84,7 @@ def paginate(
         if size > limits.EMBED_TOTAL_CHARS or len(trial) > limits.EMBEDS_PER_MESSAGE:
             break
         descriptions, total, consumed = trial, size, consumed + 1
-    shown = entries[offset : offset + consumed]
+    shown = window[:consumed]
     last = offset + consumed
     specs = [EmbedSpec(description="\n\n".join(d)) for d in descriptions if d] or [EmbedSpec()]
     specs[0] = EmbedSpec(
@@ -92,6 +95,20 @@ def paginate(
     )
     refs = tuple(dict.fromkeys(e.ref for e in shown if e.ref is not None))
     return Page(Reply(embeds=tuple(specs), shown=refs, has_more=last < len(entries)), consumed)
+
+
+def _size(entry: Entry) -> int:
+    return sum(len(b) + 2 for b in entry.blocks)
+
+
+def _too_long(entry: Entry) -> Entry:
+    ref = entry.ref
+    if ref is None:
+        return Entry(("*This entry is too long to show here.*",))
+    hint = f"`/cite report:{ref.report} paragraph:{ref.number}`"
+    head = entry.blocks[0].split("\n", 1)[0] if entry.blocks[0].startswith("**") else ""
+    text = f"{ref.citation} is too long to quote here: use {hint}."
+    return Entry(((f"{head}\n" if head else "") + text,), ref)
 
 
 def _span_footer(noun: str, total: int) -> Callable[[int, int], str]:
