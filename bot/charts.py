@@ -66,7 +66,8 @@ def draw_trend(trend: Trend) -> bytes:
     # Fixed margins: tight_layout would draw the figure twice (a third of the time).
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.86)
     out = io.BytesIO()
-    fig.savefig(out, format="png", facecolor=_CARD)
+    # zlib level 1: a third of the drawing time saved for ~1.5x the bytes (still ~50 KB).
+    fig.savefig(out, format="png", facecolor=_CARD, pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
