@@ -56,10 +56,10 @@ def _is_option(word: str) -> bool:
 async def _cite(library: Library, settings: Settings, words: list[str]) -> list[Reply]:
     from bot.cogs.cite import parse_span
 
-    if len(words) != 2:
+    if len(words) < 2:  # the report may be words: /cite sixth report 13 (issue 11)
         raise UserError("Usage: /cite <report> <paragraph>, e.g. /cite S/2018/80 13")
-    symbol = await library.resolve_report(words[0])
-    first, last = parse_span(words[1])
+    symbol = await library.resolve_report(" ".join(words[:-1]))
+    first, last = parse_span(words[-1])
     paragraphs = await library.cite(symbol, first, last)
     date = next((r.meta.date for r in await library.reports() if r.meta.symbol == symbol), None)
     pages = render_paragraphs(paragraphs, link_base_url=settings.link_base_url, date=date)

@@ -57,7 +57,7 @@ async def console_trend(library: Library, words: list[str]) -> list[Reply]:
 async def timeline_page(
     library: Library, question: str, *, link_base_url: str, per_page: int, offset: int = 0
 ) -> Page:
-    timeline = await library.timeline(question)
+    timeline = await library.timeline(question, first=offset, count=per_page)
     return render_timeline(timeline, link_base_url=link_base_url, offset=offset, per_page=per_page)
 
 
@@ -65,11 +65,10 @@ async def timeline_pages(
     library: Library, question: str, *, link_base_url: str, per_page: int
 ) -> list[Reply]:
     """Every page, as pressing "More results" would show them."""
-    timeline = await library.timeline(question)
     pages, offset = [], 0
     while True:
-        page = render_timeline(
-            timeline, link_base_url=link_base_url, offset=offset, per_page=per_page
+        page = await timeline_page(
+            library, question, link_base_url=link_base_url, per_page=per_page, offset=offset
         )
         pages.append(page.reply)
         offset += page.consumed

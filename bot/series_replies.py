@@ -134,8 +134,9 @@ def timeline_entries(timeline: Timeline, *, link_base_url: str) -> list[Entry]:
     entries = []
     for entry in timeline.entries:
         head = _report_line(entry.meta, metas, link_base_url)
-        if entry.hit is None:
-            entries.append(Entry((f"{head}\n*{SILENT}*",)))
+        if entry.hit is None:  # silent, or (a caller's slip) not quoted for this page
+            note = SILENT if entry.silent else "answers this; the quote was not loaded"
+            entries.append(Entry((f"{head}\n*{note}*",)))
             continue
         para = entry.hit.paragraph
         where = escape_quoted(" › ".join(para.section)) if para.section else ""
@@ -157,7 +158,7 @@ def render_timeline(
     title = f"Timeline: “{question}”"
     if not entries:
         return Page(Reply(content="No reports yet: a server manager can add one with /ingest."), 0)
-    silent = sum(e.hit is None for e in timeline.entries)
+    silent = sum(e.silent for e in timeline.entries)
     noun = f"reports ({silent} silent)" if silent else "reports"
     return paginate(entries, offset, title, _span_footer(noun, len(entries)), per_page)
 

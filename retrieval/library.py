@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -38,10 +39,12 @@ from retrieval.store import Store, StoredReport, StoreError
 from retrieval.timeline import Timeline, build_timeline
 from retrieval.trend import (
     ReportTerms,
+    SeriesTerms,
     TermError,
     Trend,
     Vocabulary,
     build_trend,
+    join_reports,
     report_terms,
     term_specs,
 )
@@ -170,8 +173,9 @@ class Library:
         year: int | None = None,
     ) -> Answer:
         """Rank paragraphs for a question; never raises for odd input, explains empty answers."""
-        if report is None:  # "what did the sixth report say about drones"
-            question, report = self._series_in_question(question)
+        if report is None and (named := self._series_in_question(question)):  # issue 11
+            answer = await self.ask(named[1], k=k, report=named[0], year=year)
+            return dataclasses.replace(answer, query=question)
         symbol = await self.resolve_report(report) if report else None
         assert self._searcher is not None, "Library.open loads the index"
         return await answer_question(
@@ -352,15 +356,19 @@ class Library:
         except SeriesNameError as error:
             raise UnknownReport(str(error)) from None
 
-    def _series_in_question(self, question: str) -> tuple[str, str | None]:
-        found = find_series_name(question, self.series())
-        return (found[1], found[0]) if found else (question, None)
+    def _series_in_question(self, question: str) -> tuple[str, str] | None:
+        """(symbol, the question without the words) for "what did the sixth report say"."""
+        return find_series_name(question, self.series())
 
-    async def timeline(self, question: str) -> Timeline:
-        """The best answering paragraph of each report, oldest first; silent reports kept."""
+    async def timeline(
+        self, question: str, *, first: int = 0, count: int | None = None
+    ) -> Timeline:
+        """Each report's best answering paragraph, oldest first, silent reports kept; only
+        reports first..first+count-1 are quoted (a page), the rest only say if they answer."""
         assert self._searcher is not None, "Library.open loads the index"
+        window = slice(first, None if count is None else first + count)
         return await build_timeline(
-            self._searcher, self._reader.fetch_paragraphs, question, self.series()
+            self._searcher, self._reader.fetch_paragraphs, question, self.series(), window
         )
 
     async def trend(self, terms: Sequence[str]) -> Trend:
@@ -371,8 +379,12 @@ class Library:
         except TermError as error:
             raise UserError(str(error)) from None
         cache = self._series_state()
-        rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in self.series()]
-        return await asyncio.to_thread(build_trend, specs, rows, cache.vocab)
+        metas = self.series()
+        key = tuple((m.symbol, self._reports[m.symbol].content_hash) for m in metas)
+        if cache.joined is None or cache.joined[0] != key:
+            rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in metas]
+            cache.joined = (key, await asyncio.to_thread(join_reports, rows))
+        return await asyncio.to_thread(build_trend, specs, cache.joined[1], cache.vocab)
 
     async def whatsnew(self, report: str) -> WhatsNew:
         """A report's paragraphs scored against the report before it in the series."""
@@ -418,17 +430,25 @@ class Library:
         return sorted(out, key=lambda links: links.key[1])
 
     def _series_state(self) -> _SeriesCache:
-        """Caches valid for the current set of reports (ingest and remove install a new one)."""
-        if self._series_cache is None or self._series_cache.reports is not self._reports:
-            self._series_cache = _SeriesCache(self._reports, Vocabulary(), {}, None)
-        return self._series_cache
+        """Caches for the current set of reports: an ingest or removal installs a new set, which
+        drops "Cited by"; tokenised reports are kept by content hash (only a changed one is
+        tokenised again)."""
+        cache = self._series_cache
+        if cache is None:
+            cache = self._series_cache = _SeriesCache(self._reports, Vocabulary(), {}, None, None)
+        if cache.reports is not self._reports:
+            cache.reports, cache.cited_by = self._reports, None
+            hashes = {(s, r.content_hash) for s, r in self._reports.items()}
+            cache.streams = {k: v for k, v in cache.streams.items() if k in hashes}
+        return cache
 
     async def _report_terms(self, cache: _SeriesCache, symbol: str) -> ReportTerms:
-        found = cache.streams.get(symbol)
+        key = (symbol, self._reports[symbol].content_hash)
+        found = cache.streams.get(key)
         if found is None:
             paragraphs = await self._reader.paragraphs(symbol)
             found = await asyncio.to_thread(report_terms, symbol, paragraphs, cache.vocab)
-            cache.streams[symbol] = found
+            cache.streams[key] = found
         return found
 
 
@@ -438,8 +458,9 @@ class _SeriesCache:
 
     reports: dict[str, StoredReport]
     vocab: Vocabulary
-    streams: dict[str, ReportTerms]
+    streams: dict[tuple[str, str], ReportTerms]  # by (symbol, content hash)
     cited_by: dict[tuple[str, int], list[tuple[str, int]]] | None
+    joined: tuple[tuple[tuple[str, str], ...], SeriesTerms] | None
 
 
 async def _put(writer: Store, report: Report, *, source: str, digest: str, segment: bytes) -> None:

@@ -1,24 +1,28 @@
 """A question across the series: the best answering paragraph of each report, oldest first.
 
-One BM25 pass over the whole index (the question's terms and the other names of what it names,
-weighted as /ask weighs them) ranks every paragraph once; each report then keeps its best few
-and the one covering most of the question is quoted. A report whose best paragraph covers less
-than half the question's weight (the same bar /ask uses to call a match weak) is silent on it.
-/ask's second, feedback round is left out: its added words are not evidence of an answer.
+Every paragraph is scored once for the question: its words and the other names of what it names,
+weighted as /ask weighs them, summed over BM25Okapi's per-term scores (so the total is exactly
+what the index's ranking computes). The same per-term scores say which words each paragraph
+holds, which gives /ask's coverage (the share of the question's weight a paragraph matches)
+without reading any text. Each report keeps its three best-scored paragraphs and quotes the one
+covering most of the question; a report whose best covers less than half (the bar /ask uses to
+call a match weak) is silent on it. Only the quoted paragraphs are read from the database.
+/ask's second, feedback round is left out: the words it adds are not evidence of an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from corpus.model import Paragraph, ReportMeta
+import numpy as np
+
+from corpus.model import ReportMeta
 from retrieval.answer import Hit
 from retrieval.excerpt import best_excerpt
 from retrieval.query import parse_query
-from retrieval.search import WEAK_COVERAGE, Fetch, Searcher, paragraph_terms
+from retrieval.search import WEAK_COVERAGE, Fetch, Searcher
 from retrieval.weigh import Plan, plan_query, term_idf
 
 PER_REPORT_CANDIDATES = 3  # best-scored paragraphs per report weighed for coverage
@@ -26,10 +30,16 @@ PER_REPORT_CANDIDATES = 3  # best-scored paragraphs per report weighed for cover
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One report's answer, or None when it is silent on the question."""
+    """One report's answer; `hit` is None when it is silent, or when it was not asked to be
+    quoted (outside the page being shown: quoting is the costly part at scale)."""
 
     meta: ReportMeta
     hit: Hit | None
+    silent: bool
+
+    def __post_init__(self) -> None:
+        if self.silent and self.hit is not None:
+            raise ValueError(f"{self.meta.symbol} is silent but has a quote")
 
 
 @dataclass(frozen=True)
@@ -39,63 +49,93 @@ class Timeline:
     reason: str | None = None  # why nothing could be searched (empty question, stopwords only)
 
 
+@dataclass(frozen=True)
+class _Choice:
+    doc: int
+    score: float
+    coverage: float
+
+
 async def build_timeline(
-    searcher: Searcher, fetch: Fetch, question: str, series: Sequence[ReportMeta]
+    searcher: Searcher,
+    fetch: Fetch,
+    question: str,
+    series: Sequence[ReportMeta],
+    quote: slice = slice(None),
 ) -> Timeline:
-    """Rank once, keep each report's best candidates, quote the best of each (or none)."""
+    """Score once, choose each report's answer; read and quote those of series[quote] only."""
     query = parse_query(question, known_reports=searcher.reports)
     if not query.terms:
-        silent = tuple(TimelineEntry(meta, None) for meta in series)
+        silent = tuple(TimelineEntry(meta, None, True) for meta in series)
         return Timeline(query.text, silent, query.problem or "The question has no words to find.")
     plan = plan_query(searcher, query, question)
-    best = await asyncio.to_thread(_candidates, searcher, plan, {m.symbol for m in series})
-    wanted = [key for kept in best.values() for key, _ in kept]
-    paragraphs = {(p.report, p.number): p for p in await fetch(wanted)}
+    symbols = [m.symbol for m in series]
+    chosen = await asyncio.to_thread(_choose, searcher, plan, symbols)
+    shown = {m.symbol for m in series[quote]}
+    keys = {s: searcher.index.keys[c.doc] for s, c in chosen.items() if s in shown}
+    paragraphs = {(p.report, p.number): p for p in await fetch(list(keys.values()))}
+    weights = _excerpt_weights(searcher, plan)
     entries = []
     for meta in series:
-        keys = best.get(meta.symbol, [])
-        hits = [_hit(paragraphs[k], s, plan, meta) for k, s in keys if k in paragraphs]
-        hits = [h for h in hits if h.coverage >= WEAK_COVERAGE]
-        hit = max(hits, key=lambda h: (h.coverage, h.score), default=None)
-        if hit is not None:
-            hit = _with_excerpt(hit, searcher, plan, query.phrases)
-        entries.append(TimelineEntry(meta, hit))
+        choice, key = chosen.get(meta.symbol), keys.get(meta.symbol)
+        paragraph = paragraphs.get(key) if key else None
+        if choice is None or paragraph is None:
+            entries.append(TimelineEntry(meta, None, choice is None))
+            continue
+        excerpt = best_excerpt(paragraph, weights, phrases=query.phrases)
+        hit = Hit(paragraph, choice.score, excerpt, (), choice.coverage, meta.date)
+        entries.append(TimelineEntry(meta, hit, False))
     return Timeline(query.text, tuple(entries), query.problem)
 
 
-def _candidates(
-    searcher: Searcher, plan: Plan, symbols: set[str]
-) -> dict[str, list[tuple[tuple[str, int], float]]]:
-    """Each report's best-scored paragraphs (best first)."""
+def _choose(searcher: Searcher, plan: Plan, symbols: Sequence[str]) -> dict[str, _Choice]:
+    """Each report's answering paragraph (covering at least WEAK_COVERAGE), by symbol."""
     index = searcher.index
-    best: dict[str, list[tuple[tuple[str, int], float]]] = {}
-    for doc, score in index.top_k(plan.terms, len(index), weights=plan.weights):
-        key = index.keys[doc]
-        kept = best.setdefault(key[0], [])
-        if key[0] in symbols and len(kept) < PER_REPORT_CANDIDATES:
-            kept.append((key, score))
-    return best
+    per_term = {t: index.get_scores([t]) for t in dict.fromkeys(plan.terms)}
+    scores = np.zeros(len(index))
+    for term, weight in zip(plan.terms, plan.weights, strict=True):
+        scores += weight * per_term[term]
+    chosen: dict[str, _Choice] = {}
+    for symbol in symbols:
+        if symbol not in index.reports:
+            continue
+        span = index.report_slice(symbol)
+        part = scores[span]
+        k = min(PER_REPORT_CANDIDATES, part.size)
+        if k == 0:
+            continue
+        best = np.argpartition(-part, k - 1)[:k] if part.size > k else np.arange(part.size)
+        best = best[part[best] > 0]
+        if best.size == 0:
+            continue
+        docs = best + span.start
+        coverage = _coverage(plan, per_term, docs)
+        order = sorted(range(docs.size), key=lambda i: (-coverage[i], -scores[docs[i]], docs[i]))
+        top = order[0]
+        if coverage[top] >= WEAK_COVERAGE:
+            chosen[symbol] = _Choice(int(docs[top]), float(scores[docs[top]]), coverage[top])
+    return chosen
 
 
-def _hit(paragraph: Paragraph, score: float, plan: Plan, meta: ReportMeta) -> Hit:
-    """A candidate with its coverage of the question (as /ask computes it); excerpt added later."""
-    present = Counter(paragraph_terms(paragraph))
-    found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
-    for term, typed in plan.origin.items():  # a typed word covered by another name for it
-        if term in present:
-            found[typed] = max(found.get(typed, 0.0), plan.credit.get(term, 1.0))
+def _coverage(plan: Plan, per_term: Mapping[str, np.ndarray], docs: np.ndarray) -> list[float]:
+    """/ask's coverage for each doc: typed words present, or stood in for by another name."""
+    found: dict[str, np.ndarray] = {}
+    for typed in plan.importance:
+        if typed in per_term:
+            found[typed] = (per_term[typed][docs] > 0).astype(float)
+    for term, typed in plan.origin.items():
+        if term in per_term:
+            credit = (per_term[term][docs] > 0) * plan.credit.get(term, 1.0)
+            found[typed] = np.maximum(found.get(typed, np.zeros(docs.size)), credit)
     total = sum(plan.importance.values()) or 1.0
-    coverage = sum(plan.importance.get(t, 0.0) * c for t, c in found.items()) / total
-    excerpt = best_excerpt(paragraph, {})
-    return Hit(paragraph, score, excerpt, tuple(found), round(min(coverage, 1.0), 4), meta.date)
+    covered = sum((plan.importance.get(t, 0.0) * v for t, v in found.items()), np.zeros(docs.size))
+    return [round(min(float(c) / total, 1.0), 4) for c in covered]
 
 
-def _with_excerpt(
-    hit: Hit, searcher: Searcher, plan: Plan, phrases: Sequence[tuple[str, ...]]
-) -> Hit:
+def _excerpt_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
+    """What the excerpt lights: typed words and other names, weighted by idf (as /ask does)."""
     weights: dict[str, float] = {}
     for t, w in zip(plan.terms, plan.weights, strict=True):
         if t in plan.importance or t in plan.origin:
             weights[t] = weights.get(t, 0.0) + term_idf(searcher, t) * w
-    excerpt = best_excerpt(hit.paragraph, weights, phrases=phrases)
-    return Hit(hit.paragraph, hit.score, excerpt, hit.matched, hit.coverage, hit.report_date)
+    return weights

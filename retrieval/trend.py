@@ -108,24 +108,24 @@ def _spec(typed: str, aliases: AliasTable) -> TermSpec:
     return TermSpec(typed, tuple(ordered), tuple(n for t, n in names.items() if t != own))
 
 
-def count_term(stream: ReportTerms, spec: TermSpec, vocab: Vocabulary) -> int:
-    """Occurrences of any of the term's names; where names overlap, the longest counts once."""
-    covered = np.zeros(stream.ids.size, dtype=bool)
-    total = 0
+def count_term(ids: np.ndarray, spec: TermSpec, vocab: Vocabulary) -> np.ndarray:
+    """Where any of the term's names starts in `ids`; where names overlap, the longest counts."""
+    covered = np.zeros(ids.size, dtype=bool)
+    found = []
     for name in spec.names:
-        ids = [vocab.id_of(t) for t in name]
-        if any(i is None for i in ids) or len(ids) > stream.ids.size:
+        name_ids = [vocab.id_of(t) for t in name]
+        if any(i is None for i in name_ids) or len(name_ids) > ids.size:
             continue
-        starts = _starts(stream.ids, ids)  # type: ignore[arg-type]
-        if len(ids) > 1:
-            starts = _not_overlapping(starts, len(ids), _self_overlaps(name))
-        if covered.any():
-            span = np.add.outer(starts, np.arange(len(ids)))
-            starts = starts[~covered[span].any(axis=1)] if starts.size else starts
-        total += int(starts.size)
-        for k in range(len(ids)):
+        starts = _starts(ids, name_ids)  # type: ignore[arg-type]
+        if len(name_ids) > 1:
+            starts = _not_overlapping(starts, len(name_ids), _self_overlaps(name))
+        if found and starts.size:
+            span = np.add.outer(starts, np.arange(len(name_ids)))
+            starts = starts[~covered[span].any(axis=1)]
+        found.append(starts)
+        for k in range(len(name_ids)):
             covered[starts + k] = True
-    return total
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _starts(ids: np.ndarray, name: Sequence[int]) -> np.ndarray:
@@ -171,14 +171,36 @@ class Trend:
     rows: tuple[TrendRow, ...]
 
 
-def build_trend(
-    specs: Sequence[TermSpec],
-    reports: Sequence[tuple[ReportMeta, ReportTerms]],
-    vocab: Vocabulary,
-) -> Trend:
-    """Count every term in every report (given oldest first)."""
+@dataclass(frozen=True)
+class SeriesTerms:
+    """Every report's term ids end to end (oldest first), and where each report starts."""
+
+    metas: tuple[ReportMeta, ...]
+    words: tuple[int, ...]
+    ids: np.ndarray
+    bounds: np.ndarray  # start offset of each report in `ids`
+
+
+def join_reports(reports: Sequence[tuple[ReportMeta, ReportTerms]]) -> SeriesTerms:
+    """One array for all reports: a count is then one pass, not one per report."""
+    sizes = [stream.ids.size for _, stream in reports]
+    bounds = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0)
+    ids = np.concatenate([s.ids for _, s in reports]) if reports else np.zeros(0, dtype=np.int32)
+    return SeriesTerms(
+        tuple(m for m, _ in reports), tuple(s.words for _, s in reports), ids, bounds
+    )
+
+
+def build_trend(specs: Sequence[TermSpec], series: SeriesTerms, vocab: Vocabulary) -> Trend:
+    """Count every term in every report (each report's stream ends in a gap: no phrase spans
+    two reports)."""
+    per_term = []
+    for spec in specs:
+        starts = count_term(series.ids, spec, vocab)
+        owner = np.searchsorted(series.bounds, starts, side="right") - 1
+        per_term.append(np.bincount(owner, minlength=len(series.metas)))
     rows = tuple(
-        TrendRow(meta, stream.words, tuple(count_term(stream, s, vocab) for s in specs))
-        for meta, stream in reports
+        TrendRow(meta, words, tuple(int(counts[i]) for counts in per_term))
+        for i, (meta, words) in enumerate(zip(series.metas, series.words, strict=True))
     )
     return Trend(tuple(specs), rows)

@@ -71,12 +71,12 @@ def test_every_timeline_page_fits_and_quotes_verbatim(
     for i, text in enumerate(texts):
         m = meta(i)
         if text is None:
-            entries.append(TimelineEntry(m, None))
+            entries.append(TimelineEntry(m, None, True))
             continue
         p = Paragraph(m.symbol, i + 1, text)
         paragraphs[(p.report, p.number)] = p
         hit = Hit(p, 1.0, Excerpt(p, 0, len(text)), (), 1.0, m.date)
-        entries.append(TimelineEntry(m, hit))
+        entries.append(TimelineEntry(m, hit, False))
     timeline = Timeline("question", tuple(entries))
     offset, seen = 0, 0
     while True:
@@ -187,7 +187,9 @@ def test_hundreds_of_references_stay_within_a_field() -> None:
 def test_an_entry_too_long_for_any_page_points_to_cite_and_paging_moves_on() -> None:
     long = Paragraph("S/2001/2", 5, "*" * 3000 + " " + "_" * 3000)
     hit = Hit(long, 1.0, Excerpt(long, 0, len(long.text)), (), 1.0, None)
-    timeline = Timeline("q", (TimelineEntry(meta(1), hit), TimelineEntry(meta(2), None)))
+    timeline = Timeline(
+        "q", (TimelineEntry(meta(1), hit, False), TimelineEntry(meta(2), None, True))
+    )
     page = render_timeline(timeline, link_base_url=BASE, per_page=1)
     assert page.consumed == 1
     assert "`/cite report:S/2001/2 paragraph:5`" in page.reply.embeds[0].description

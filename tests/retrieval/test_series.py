@@ -114,7 +114,7 @@ async def test_timeline_runs_oldest_to_newest_and_names_silent_reports(
 ) -> None:
     timeline = await series_library.timeline("drones")
     assert [e.meta.symbol for e in timeline.entries] == ["S/2016/501", "S/2018/80", SEVENTH]
-    assert [e.hit is None for e in timeline.entries] == [True, True, False]
+    assert [e.silent for e in timeline.entries] == [True, True, False]
     hit = timeline.entries[2].hit
     assert hit is not None
     assert hit.paragraph.number == DRONES
@@ -134,9 +134,17 @@ async def test_timeline_quotes_each_report_on_a_shared_topic(series_library: Lib
         )
 
 
+async def test_a_timeline_page_quotes_only_its_reports(series_library: Library) -> None:
+    whole = await series_library.timeline("oil revenue")
+    page = await series_library.timeline("oil revenue", first=1, count=1)
+    assert [e.silent for e in page.entries] == [False, False, False]
+    assert [e.hit is not None for e in page.entries] == [False, True, False]
+    assert page.entries[1].hit == whole.entries[1].hit
+
+
 async def test_timeline_of_stopwords_is_all_silent_with_a_reason(series_library: Library) -> None:
     timeline = await series_library.timeline("the of and")
-    assert all(e.hit is None for e in timeline.entries)
+    assert all(e.silent and e.hit is None for e in timeline.entries)
     assert timeline.reason
 
 
