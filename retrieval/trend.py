@@ -11,6 +11,7 @@ digits (an apostrophe inside a word keeps it whole): the denominator a reader ca
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -95,13 +96,27 @@ def term_specs(typed_terms: Sequence[str], aliases: AliasTable) -> list[TermSpec
     return [_spec(term, aliases) for term in cleaned]
 
 
+_SPELLED: weakref.WeakKeyDictionary[AliasTable, list[dict[tuple[str, ...], str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _spelled_groups(aliases: AliasTable) -> list[dict[tuple[str, ...], str]]:
+    """Each alias group as terms -> name, tokenised once per table (a table lives as long as
+    the index it came with)."""
+    found = _SPELLED.get(aliases)
+    if found is None:
+        found = [{tuple(tokenize(n)): n for n in group.names} for group in aliases.groups]
+        _SPELLED[aliases] = found
+    return found
+
+
 def _spec(typed: str, aliases: AliasTable) -> TermSpec:
     own = tuple(tokenize(typed))
     if not own:
         raise TermError(f"“{typed}” has no words that can be counted (too common a word?)")
     names = {own: typed}
-    for group in aliases.groups:
-        spelled = {tuple(tokenize(n)): n for n in group.names}
+    for spelled in _spelled_groups(aliases):
         if own in spelled:
             names.update({terms: n for terms, n in spelled.items() if terms and terms not in names})
     ordered = sorted(names, key=lambda t: (-len(t), t))
