@@ -123,30 +123,35 @@ def _spec(typed: str, aliases: AliasTable) -> TermSpec:
     return TermSpec(typed, tuple(ordered), tuple(n for t, n in names.items() if t != own))
 
 
-def count_term(ids: np.ndarray, spec: TermSpec, vocab: Vocabulary) -> np.ndarray:
-    """Where any of the term's names starts in `ids`; where names overlap, the longest counts."""
-    covered = np.zeros(ids.size, dtype=bool)
-    found = []
+def count_term(series: SeriesTerms, spec: TermSpec, vocab: Vocabulary) -> np.ndarray:
+    """Where any of the term's names starts; where names overlap, the longest counts once."""
+    covered: np.ndarray | None = None
+    found: list[np.ndarray] = []
     for name in spec.names:
         name_ids = [vocab.id_of(t) for t in name]
-        if any(i is None for i in name_ids) or len(name_ids) > ids.size:
+        if any(i is None for i in name_ids):
             continue
-        starts = _starts(ids, name_ids)  # type: ignore[arg-type]
-        if len(name_ids) > 1:
-            starts = _not_overlapping(starts, len(name_ids), _self_overlaps(name))
-        if found and starts.size:
+        starts = _starts(series, name_ids)  # type: ignore[arg-type]
+        if covered is not None and starts.size:  # first: inside a longer name is no match
             span = np.add.outer(starts, np.arange(len(name_ids)))
             starts = starts[~covered[span].any(axis=1)]
+        if len(name_ids) > 1:
+            starts = _not_overlapping(starts, len(name_ids), _self_overlaps(name))
         found.append(starts)
-        for k in range(len(name_ids)):
-            covered[starts + k] = True
+        if len(spec.names) > 1:  # later (shorter) names must not count inside this one
+            if covered is None:
+                covered = np.zeros(series.ids.size, dtype=bool)
+            for k in range(len(name_ids)):
+                covered[starts + k] = True
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def _starts(ids: np.ndarray, name: Sequence[int]) -> np.ndarray:
-    n = len(name)
-    starts = np.flatnonzero(ids[: ids.size - n + 1] == name[0])
-    for k in range(1, n):
+def _starts(series: SeriesTerms, name: Sequence[int]) -> np.ndarray:
+    """Positions where the name's terms follow one another (its first term from the postings)."""
+    starts = series.positions(name[0])
+    ids = series.ids
+    for k in range(1, len(name)):
+        starts = starts[starts + k < ids.size]
         starts = starts[ids[starts + k] == name[k]]
     return starts
 
@@ -188,12 +193,20 @@ class Trend:
 
 @dataclass(frozen=True)
 class SeriesTerms:
-    """Every report's term ids end to end (oldest first), and where each report starts."""
+    """Every report's term ids end to end (oldest first), where each report starts, and each
+    term's positions (a positional index: a name's first term is found without a full scan)."""
 
     metas: tuple[ReportMeta, ...]
     words: tuple[int, ...]
     ids: np.ndarray
     bounds: np.ndarray  # start offset of each report in `ids`
+    order: np.ndarray  # positions sorted by term id (stable: ascending within a term)
+    ptr: np.ndarray  # term id t (shifted by one for the gap, -1) -> order[ptr[t+1]:ptr[t+2]]
+
+    def positions(self, term_id: int) -> np.ndarray:
+        if term_id + 2 >= self.ptr.size:
+            return np.zeros(0, dtype=np.int64)
+        return self.order[self.ptr[term_id + 1] : self.ptr[term_id + 2]]
 
 
 def join_reports(reports: Sequence[tuple[ReportMeta, ReportTerms]]) -> SeriesTerms:
@@ -201,9 +214,11 @@ def join_reports(reports: Sequence[tuple[ReportMeta, ReportTerms]]) -> SeriesTer
     sizes = [stream.ids.size for _, stream in reports]
     bounds = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0)
     ids = np.concatenate([s.ids for _, s in reports]) if reports else np.zeros(0, dtype=np.int32)
-    return SeriesTerms(
-        tuple(m for m, _ in reports), tuple(s.words for _, s in reports), ids, bounds
-    )
+    shifted = ids.astype(np.int64) + 1  # the gap (-1) becomes 0
+    order = np.argsort(shifted, kind="stable")
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(shifted))]).astype(np.int64)
+    metas = tuple(m for m, _ in reports)
+    return SeriesTerms(metas, tuple(s.words for _, s in reports), ids, bounds, order, ptr)
 
 
 def build_trend(specs: Sequence[TermSpec], series: SeriesTerms, vocab: Vocabulary) -> Trend:
@@ -211,7 +226,7 @@ def build_trend(specs: Sequence[TermSpec], series: SeriesTerms, vocab: Vocabular
     two reports)."""
     per_term = []
     for spec in specs:
-        starts = count_term(series.ids, spec, vocab)
+        starts = count_term(series, spec, vocab)
         owner = np.searchsorted(series.bounds, starts, side="right") - 1
         per_term.append(np.bincount(owner, minlength=len(series.metas)))
     rows = tuple(
