@@ -11,7 +11,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -381,10 +381,12 @@ class Library:
         cache = self._series_state()
         metas = self.series()
         key = tuple((m.symbol, self._reports[m.symbol].content_hash) for m in metas)
-        if cache.joined is None or cache.joined[0] != key:
-            rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in metas]
-            cache.joined = (key, await asyncio.to_thread(join_reports, rows))
-        return await asyncio.to_thread(build_trend, specs, cache.joined[1], cache.vocab)
+        async with cache.lock:  # one tokeniser at a time: they share the vocabulary
+            if cache.joined is None or cache.joined[0] != key:
+                rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in metas]
+                cache.joined = (key, await asyncio.to_thread(join_reports, rows))
+            joined = cache.joined[1]
+        return await asyncio.to_thread(build_trend, specs, joined, cache.vocab)
 
     async def whatsnew(self, report: str) -> WhatsNew:
         """A report's paragraphs scored against the report before it in the series."""
@@ -461,6 +463,7 @@ class _SeriesCache:
     streams: dict[tuple[str, str], ReportTerms]  # by (symbol, content hash)
     cited_by: dict[tuple[str, int], list[tuple[str, int]]] | None
     joined: tuple[tuple[tuple[str, str], ...], SeriesTerms] | None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 async def _put(writer: Store, report: Report, *, source: str, digest: str, segment: bytes) -> None:
