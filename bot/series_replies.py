@@ -168,6 +168,11 @@ def render_timeline(
 
 def trend_table(trend: Trend) -> str:
     """The numbers as a fixed-width table: per 10,000 words, with the raw count in brackets."""
+    return "\n".join(_table_lines(trend))
+
+
+def _table_lines(trend: Trend) -> list[str]:
+    """The head line, then one line per report (oldest first), in shared column widths."""
     heads = ["report", "date", "words"] + [clip(t.typed, 24) for t in trend.terms]
     rows = [
         [r.meta.symbol, r.meta.date.isoformat() if r.meta.date else "undated", f"{r.words:,}"]
@@ -175,11 +180,10 @@ def trend_table(trend: Trend) -> str:
         for r in trend.rows
     ]
     widths = [max(len(x) for x in col) for col in zip(heads, *rows, strict=True)]
-    lines = [
+    return [
         "  ".join(x.ljust(w) for x, w in zip(line, widths, strict=True)).rstrip()
         for line in [heads, *rows]
     ]
-    return "\n".join(lines)
 
 
 def aliases_note(trend: Trend) -> str:
@@ -202,16 +206,18 @@ def render_trend(trend: Trend, *, image: str | None = None) -> Reply:
     """The table in a code block (the chart is attached beside it); aliases named below."""
     note = escape_quoted(aliases_note(trend))
     note = clip(note, 600)  # aliases come from reports; the table matters more
-    rows = trend.rows
-    description = ""
-    while rows:  # the newest rows when all do not fit; the chart shows every report
-        table = trend_table(Trend(trend.terms, rows)).replace("`", "'")
-        dropped = len(trend.rows) - len(rows)
-        head = f"{dropped} older reports are in the chart only.\n" if dropped else ""
-        description = f"{head}```\n{table}\n```" + (f"\n{note}" if note else "")
-        if len(description) <= limits.EMBED_DESCRIPTION_CHARS:
+    head, *lines = [line.replace("`", "'") for line in _table_lines(trend)]
+    tail = "\n```" + (f"\n{note}" if note else "")
+    room = limits.EMBED_DESCRIPTION_CHARS - len(tail) - len(head) - 80  # 80: the "older" line
+    kept: list[str] = []
+    for line in reversed(lines):  # the newest rows when all do not fit; the chart has them all
+        if len(line) + 1 > room:
             break
-        rows = rows[1:]
+        kept.insert(0, line)
+        room -= len(line) + 1
+    dropped = len(lines) - len(kept)
+    intro = f"{dropped} older reports are in the chart only.\n" if dropped else ""
+    description = intro + "```\n" + "\n".join([head, *kept]) + tail
     terms = ", ".join(t.typed for t in trend.terms)
     title = clip(f"Mentions per 10,000 words: {terms}", limits.EMBED_TITLE_CHARS)
     footer = "Counted in the numbered paragraphs; (n) is the raw count."
