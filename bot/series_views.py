@@ -14,6 +14,7 @@ import discord
 from bot import discord_limits as limits
 from bot.replies import ParagraphRef, Reply, render_paragraphs
 from bot.series_replies import Page, link_targets, links_reply, with_links
+from bot.tree import report_error
 from bot.views import (
     VIEW_TIMEOUT_S,
     OwnedView,
@@ -40,6 +41,18 @@ class LinkButton(discord.ui.Button[discord.ui.View]):
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await self._show(interaction, self.ref)
+
+
+class LinksView(discord.ui.View):
+    """Reference buttons under a privately shown paragraph; errors are answered, not lost."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT_S)  # ephemeral: nothing to disable afterwards
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error, name=f"LinksView.{item.type.name}")
 
 
 def add_link_buttons(
@@ -77,7 +90,7 @@ async def show_paragraph_with_links(
     alone = links_reply(links, link_base_url=link_base_url)
     if alone is not None and not any(e.fields for page in pages for e in page.embeds):
         rest.append(alone)  # no room beside the text: a message of their own
-    view = discord.ui.View(timeout=VIEW_TIMEOUT_S)  # ephemeral: nothing to disable after
+    view = LinksView()
     add_link_buttons(view, link_targets(links), paragraph_shower(library, link_base_url), 0)
     kwargs = message_kwargs(first, view if view.children else None)
     await interaction.response.send_message(ephemeral=True, **kwargs)

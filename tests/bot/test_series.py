@@ -197,3 +197,20 @@ async def test_reports_shows_each_reports_place_in_the_series(sim: Sim) -> None:
     assert "Sixth report · 2 of 3 held · previous" in text
     assert "Seventh report · 3 of 3 held · latest" in text
     assert re.search(r"S/2016/501.*\n.*\n\n.*S/2018/80", text)
+
+
+async def test_a_reference_button_to_a_removed_report_answers_privately(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "cite", report=SEVENTH, paragraph=str(CURRENCIES))
+    await sim.bot.library.remove(REPORT_2016)
+    opened = await sim.alice.click(result.response, label="→ S/2016/501 ¶9")
+    assert opened.ephemeral
+    assert "no report S/2016/501" in opened.response.content
+    assert sim.env.errors  # reported through the tree's error path, not lost
+
+
+async def test_buttons_under_a_shown_paragraph_open_further_paragraphs(sim: Sim) -> None:
+    cited = await sim.alice.slash(sim.channel, "cite", report=REPORT_2018, paragraph="13")
+    citing = await sim.alice.click(cited.response, label=f"cited by {SEVENTH} ¶{DRONES}")
+    assert citing.ephemeral
+    back = await sim.alice.click(citing.response, label="→ S/2018/80 ¶13")
+    assert back.response.embeds[0].title == f"{REPORT_2018}, para. 13"
