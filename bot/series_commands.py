@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.charts import draw_trend
+from bot.link_replies import with_links
 from bot.replies import Reply
 from bot.series_replies import (
     Page,
@@ -17,7 +18,6 @@ from bot.series_replies import (
     render_trend,
     render_whatsnew,
     trend_alt_text,
-    with_links,
 )
 from bot.settings import Settings
 from corpus.errors import UserError

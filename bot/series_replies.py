@@ -8,17 +8,16 @@ into verbatim pieces. Pages hold whole entries: an entry is never cut to fit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot import discord_limits as limits
 from bot.links import document_url
 from bot.quoting import clip, escape_quoted, quote_block, split_verbatim
-from bot.replies import EmbedField, EmbedSpec, ParagraphRef, Reply, format_date
+from bot.replies import EmbedSpec, ParagraphRef, Reply, format_date
 from corpus.model import ReportMeta
-from corpus.references import Reference
 from retrieval.answer import Excerpt
 from retrieval.excerpt import best_excerpt
-from retrieval.links import ParagraphLinks, WhatsNew
+from retrieval.links import WhatsNew
 from retrieval.novelty import NEW_BELOW
 from retrieval.series import series_place
 from retrieval.timeline import Timeline
@@ -275,73 +274,3 @@ def render_whatsnew(news: WhatsNew, *, link_base_url: str, offset: int = 0) -> P
     title = f"What's new in {symbol}: {len(entries)} of {len(news.scored)} paragraphs"
     count = _span_footer("new paragraphs", len(entries))
     return paginate(entries, offset, title, lambda a, b: f"{count(a, b)}\n{rule}")
-
-
-# ---------------------------------------------------------------- references and "Cited by"
-
-
-def reference_url(base: str, ref: Reference) -> str:
-    """The official text: undocs.org takes "S/RES/2253(2015)" without the space."""
-    return document_url(base, ref.symbol.replace(" ", ""))
-
-
-def link_fields(item: ParagraphLinks, *, link_base_url: str) -> tuple[EmbedField, ...]:
-    """ "References" (buttons open held ones; links reach the rest) and "Cited by" fields."""
-    fields = []
-    if item.references:
-        shown = []
-        for ref in dict.fromkeys(item.references):
-            held = any(k[0] == ref.symbol and k[1] in ref.paragraphs for k in item.held)
-            label = f"[{ref.label}]({reference_url(link_base_url, ref)})"
-            shown.append(f"{label} (button below)" if held else label)
-        fields.append(EmbedField("References", _join_within(shown)))
-    if item.cited_by:
-        citers = [f"{s}, para. {n}" for s, n in item.cited_by]
-        fields.append(EmbedField("Cited by", _join_within(citers)))
-    return tuple(fields)
-
-
-def _join_within(items: Sequence[str], limit: int = limits.EMBED_FIELD_VALUE_CHARS) -> str:
-    """Items joined by "; ", whole items only, with a count of those left out."""
-    text = ""
-    for i, item in enumerate(items):
-        more = f"; … {len(items) - i} more"
-        if len(text) + len(item) + 2 + len(more) > limit:
-            return text + more
-        text += ("; " if text else "") + item
-    return text
-
-
-def link_targets(links: Sequence[ParagraphLinks]) -> list[tuple[str, ParagraphRef]]:
-    """(button label, paragraph) for each held reference and each citing paragraph, once."""
-    seen: dict[ParagraphRef, str] = {}
-    for item in links:
-        for s, n in item.held:
-            seen.setdefault(ParagraphRef(s, n), f"→ {s} ¶{n}")
-        for s, n in item.cited_by:
-            seen.setdefault(ParagraphRef(s, n), f"cited by {s} ¶{n}")
-    return [(clip(label, limits.BUTTON_LABEL_CHARS), ref) for ref, label in seen.items()]
-
-
-def with_links(reply: Reply, links: Sequence[ParagraphLinks], *, link_base_url: str) -> Reply:
-    """Each paragraph's last embed with its References and Cited by fields, where they fit."""
-    embeds = list(reply.embeds)
-    for item in links:
-        fields = link_fields(item, link_base_url=link_base_url)
-        citation = f"{item.key[0]}, para. {item.key[1]}"
-        at = [i for i, e in enumerate(embeds) if e.title.split(" (continued")[0] == citation]
-        if not fields or not at:
-            continue
-        old = embeds[at[-1]]
-        new = replace(old, fields=(*old.fields, *fields))
-        if sum(e.size for e in embeds) + new.size - old.size <= limits.EMBED_TOTAL_CHARS:
-            embeds[at[-1]] = new
-    return replace(reply, embeds=tuple(embeds))
-
-
-def links_reply(links: Sequence[ParagraphLinks], *, link_base_url: str) -> Reply | None:
-    """The fields on their own, for a paragraph too long to carry them beside its text."""
-    fields = [f for item in links for f in link_fields(item, link_base_url=link_base_url)]
-    if not fields:
-        return None
-    return Reply(embeds=(EmbedSpec(title="References and Cited by", fields=tuple(fields[:25])),))

@@ -12,8 +12,9 @@ from typing import Any
 import discord
 
 from bot import discord_limits as limits
+from bot.link_replies import link_targets, links_reply, with_links
 from bot.replies import ParagraphRef, Reply, render_paragraphs
-from bot.series_replies import Page, link_targets, links_reply, with_links
+from bot.series_replies import Page
 from bot.tree import report_error
 from bot.views import (
     VIEW_TIMEOUT_S,

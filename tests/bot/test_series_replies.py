@@ -10,14 +10,13 @@ from hypothesis import strategies as st
 
 from bot import discord_limits as limits
 from bot.charts import draw_trend
+from bot.link_replies import link_targets, with_links
 from bot.replies import Reply
 from bot.series_replies import (
-    link_targets,
     render_timeline,
     render_trend,
     render_whatsnew,
     trend_alt_text,
-    with_links,
 )
 from corpus.model import Paragraph, ReportMeta
 from corpus.references import find_references
