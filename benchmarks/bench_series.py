@@ -9,6 +9,7 @@ What is timed is what the bot does between receiving the command and sending the
   excerpted) and render_timeline (the first page, 10 reports);
 - trend: Library.trend (exact counts) plus render_trend, and the chart (draw_trend, PNG bytes)
   reported on its own and together, i.e. bot.series_commands.trend_answer.
+- whatsnew: one /whatsnew of the newest report, for information (it has no target).
 Each query runs once as warm-up, then REPEATS timed passes; p50/p90 over all samples. The
 first /trend after start tokenises every report once (cached until the next ingest or
 removal); that cold cost is reported separately.
@@ -113,7 +114,11 @@ async def measure(library: Library) -> dict[str, float]:
             counts.append((t1 - t0) * 1000)
             charts.append((t2 - t1) * 1000)
             trend_total.append((t2 - t0) * 1000)
+    t0 = time.perf_counter()
+    await library.whatsnew("latest")
+    whatsnew_s = time.perf_counter() - t0
     return {
+        "whatsnew_s": whatsnew_s,
         "timeline_p50": statistics.median(timeline),
         "timeline_p90": percentile(timeline, 0.9),
         "trend_counts_p50": statistics.median(counts),
@@ -217,14 +222,15 @@ def main() -> None:
     for n in [s for s in args.sizes if s > 0]:
         rows.append(("synthetic", n, asyncio.run(synthetic(synthetic_db(args.work, n)))))
     head = ("corpus", "paragraphs", "timeline p50", "timeline p90", "trend counts p50",
-            "chart p50", "trend total p50", "trend total p90", "first trend (cold)")  # fmt: skip
+            "chart p50", "trend total p50", "trend total p90", "first trend (cold)",
+            "whatsnew latest (once)")  # fmt: skip
     print(" | ".join(head))
     for name, n, r in rows:
         print(
             f"{name} | {n:,} | {r['timeline_p50']:.1f} ms | {r['timeline_p90']:.1f} ms | "
             f"{r['trend_counts_p50']:.1f} ms | {r['trend_chart_p50']:.1f} ms | "
             f"{r['trend_total_p50']:.1f} ms | {r['trend_total_p90']:.1f} ms | "
-            f"{r['trend_cold_s']:.2f} s"
+            f"{r['trend_cold_s']:.2f} s | {r['whatsnew_s']:.2f} s"
         )
     last = rows[-1][2]
     print(
