@@ -214,3 +214,18 @@ async def test_buttons_under_a_shown_paragraph_open_further_paragraphs(sim: Sim)
     assert citing.ephemeral
     back = await sim.alice.click(citing.response, label="→ S/2018/80 ¶13")
     assert back.response.embeds[0].title == f"{REPORT_2018}, para. 13"
+
+
+async def test_ask_report_option_and_question_accept_series_words(sim: Sim) -> None:
+    by_option = await sim.alice.slash(
+        sim.channel, "ask", question="oil revenue", report="the previous report"
+    )
+    cited = await assert_quotes_are_verbatim(sim, by_option.response.embeds[0].description)
+    assert {report for report, _ in cited} == {REPORT_2018}
+    in_question = await sim.alice.slash(
+        sim.channel, "ask", question="what did the second report say about oil revenue"
+    )
+    embed = in_question.response.embeds[0]
+    assert embed.title == "Results for “what did the second report say about oil revenue”"
+    cited = await assert_quotes_are_verbatim(sim, embed.description)
+    assert {report for report, _ in cited} == {REPORT_2016}
