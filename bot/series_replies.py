@@ -159,7 +159,13 @@ def render_timeline(
         return Page(Reply(content="No reports yet: a server manager can add one with /ingest."), 0)
     silent = sum(e.silent for e in timeline.entries)
     noun = f"reports ({silent} silent)" if silent else "reports"
-    return paginate(entries, offset, title, _span_footer(noun, len(entries)), per_page)
+    count = _span_footer(noun, len(entries))
+    why = clip(timeline.reason, 300) if timeline.reason else ""  # e.g. only common words
+
+    def footer(first: int, last: int) -> str:
+        return f"{count(first, last)}\n{why}" if why else count(first, last)
+
+    return paginate(entries, offset, title, footer, per_page)
 
 
 # ---------------------------------------------------------------- trend

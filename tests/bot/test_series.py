@@ -229,3 +229,11 @@ async def test_ask_report_option_and_question_accept_series_words(sim: Sim) -> N
     assert embed.title == "Results for “what did the second report say about oil revenue”"
     cited = await assert_quotes_are_verbatim(sim, embed.description)
     assert {report for report, _ in cited} == {REPORT_2016}
+
+
+async def test_a_timeline_of_common_words_says_why_every_report_is_silent(sim: Sim) -> None:
+    result = await sim.alice.slash(sim.channel, "timeline", question="the of and")
+    assert all_text(result.response).count("silent on this") == 3
+    footer = result.response.embeds[-1].footer.text
+    assert footer.startswith("3 of 3 reports (3 silent)\n")
+    assert len(footer.splitlines()[1]) > 10  # the reason, from the query parser
