@@ -244,3 +244,36 @@ async def test_trend_refuses_bad_terms_clearly(library: Library) -> None:
         await library.trend(["the"])
     with pytest.raises(UserError, match="at least one term"):
         await library.trend(["  "])
+
+
+async def test_every_timeline_quote_is_a_slice_of_its_reports_paragraph(
+    series_library: Library,
+) -> None:
+    """Forty questions made of the reports' own words (seeded): quotes are verbatim, each from
+    the report it stands for, and a report is silent exactly when it has no quote."""
+    import random
+
+    from retrieval.tokenize import STOPWORDS
+
+    words = sorted(
+        {
+            w.strip(".,;:()“”\"'").lower()
+            for p in await series_library.export()
+            for w in p.text.split()
+            if len(w) > 4
+        }
+        - set(STOPWORDS)
+    )
+    rng = random.Random(11)
+    for _ in range(40):
+        question = " ".join(rng.sample(words, rng.randint(1, 4)))
+        timeline = await series_library.timeline(question)
+        assert [e.meta.symbol for e in timeline.entries] == ["S/2016/501", "S/2018/80", SEVENTH]
+        for entry in timeline.entries:
+            assert entry.silent == (entry.hit is None)
+            if entry.hit is not None:
+                hit = entry.hit
+                assert hit.paragraph.report == entry.meta.symbol
+                (stored,) = await series_library.cite(hit.paragraph.report, hit.paragraph.number)
+                assert hit.excerpt.text == stored.text[hit.excerpt.start : hit.excerpt.end]
+                assert hit.coverage >= 0.5
