@@ -25,7 +25,7 @@ from corpus.model import Paragraph, Report, ReportMeta
 from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
 from retrieval.errors import UnknownParagraph, UnknownReport
-from retrieval.links import ParagraphLinks, WhatsNew, cited_by_index, paragraph_references
+from retrieval.links import ParagraphLinks, WhatsNew, citing, mentioning, paragraph_references
 from retrieval.novelty import score_novelty
 from retrieval.search import Searcher, answer_question, build_segment
 from retrieval.series import (
@@ -404,11 +404,11 @@ class Library:
         return WhatsNew(self._reports[symbol].meta, previous, tuple(scored))
 
     async def paragraph_links(self, report: str, numbers: Sequence[int]) -> list[ParagraphLinks]:
-        """For each paragraph: what it cites (and whether the library holds it), who cites it."""
+        """For each paragraph: what it cites (and whether the library holds it), who cites it
+        (found through the index: only paragraphs naming the report's symbol are read)."""
         symbol = await self.resolve_report(report)
-        cache = self._series_state()
-        if cache.cited_by is None:
-            cache.cited_by = cited_by_index(await self.export())
+        assert self._searcher is not None, "Library.open loads the index"
+        candidates = await self._reader.fetch_paragraphs(mentioning(self._searcher.index, symbol))
         held: dict[str, set[int]] = {}
         out = []
         for paragraph in await self._reader.fetch_paragraphs([(symbol, n) for n in numbers]):
@@ -426,20 +426,19 @@ class Library:
                         for n in ref.paragraphs
                         if n in held.get(ref.symbol, ())
                     ),
-                    tuple(cache.cited_by.get((paragraph.report, paragraph.number), ())),
+                    tuple(citing(candidates, (paragraph.report, paragraph.number))),
                 )
             )
         return sorted(out, key=lambda links: links.key[1])
 
     def _series_state(self) -> _SeriesCache:
-        """Caches for the current set of reports: an ingest or removal installs a new set, which
-        drops "Cited by"; tokenised reports are kept by content hash (only a changed one is
-        tokenised again)."""
+        """The trend's caches for the current set of reports: tokenised reports are kept by
+        content hash, so after an ingest only the changed report is tokenised again."""
         cache = self._series_cache
         if cache is None:
-            cache = self._series_cache = _SeriesCache(self._reports, Vocabulary(), {}, None, None)
+            cache = self._series_cache = _SeriesCache(self._reports, Vocabulary(), {}, None)
         if cache.reports is not self._reports:
-            cache.reports, cache.cited_by = self._reports, None
+            cache.reports = self._reports
             hashes = {(s, r.content_hash) for s, r in self._reports.items()}
             cache.streams = {k: v for k, v in cache.streams.items() if k in hashes}
         return cache
@@ -456,12 +455,11 @@ class Library:
 
 @dataclass
 class _SeriesCache:
-    """Tokenised reports and the cited-by map, for one `Library._reports` (compared by identity)."""
+    """Tokenised reports for the trend, checked against `Library._reports` (by identity)."""
 
     reports: dict[str, StoredReport]
     vocab: Vocabulary
     streams: dict[tuple[str, str], ReportTerms]  # by (symbol, content hash)
-    cited_by: dict[tuple[str, int], list[tuple[str, int]]] | None
     joined: tuple[tuple[tuple[str, str], ...], SeriesTerms] | None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

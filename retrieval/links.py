@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from corpus.model import Paragraph, ReportMeta
 from corpus.references import Reference, find_references
+from retrieval.index import Bm25Index
 from retrieval.novelty import Novelty
+from retrieval.tokenize import tokenize
 
 Key = tuple[str, int]
 
@@ -20,19 +24,26 @@ def paragraph_references(paragraph: Paragraph) -> list[Reference]:
     return refs
 
 
-def cited_by_index(paragraphs: Iterable[Paragraph]) -> dict[Key, list[Key]]:
-    """Paragraph -> the paragraphs of other reports that cite it by number, in citation order."""
-    cited: dict[Key, list[Key]] = {}
-    for paragraph in paragraphs:
-        citer = (paragraph.report, paragraph.number)
+def mentioning(index: Bm25Index, symbol: str) -> list[Key]:
+    """Paragraphs of other reports whose indexed words hold the symbol (the tokeniser keeps
+    "S/2018/80" whole): the only candidates for citing it, found without reading any text."""
+    terms = [t for t in tokenize(symbol) if "/" in t]
+    if not terms:
+        return []
+    docs = np.flatnonzero(index.get_scores(terms[:1]) > 0)
+    keys = [index.keys[int(d)] for d in docs]
+    return [k for k in keys if k[0] != symbol]
+
+
+def citing(candidates: Iterable[Paragraph], cited: Key) -> list[Key]:
+    """Which of the candidate paragraphs cite paragraph `cited` by number, in citation order."""
+    found = []
+    for paragraph in candidates:
         for ref in paragraph_references(paragraph):
-            if ref.symbol == paragraph.report:
-                continue
-            for number in ref.paragraphs:
-                citers = cited.setdefault((ref.symbol, number), [])
-                if citer not in citers:
-                    citers.append(citer)
-    return cited
+            if ref.symbol == cited[0] and cited[1] in ref.paragraphs:
+                found.append((paragraph.report, paragraph.number))
+                break
+    return found
 
 
 @dataclass(frozen=True)
