@@ -193,3 +193,20 @@ def test_an_entry_too_long_for_any_page_points_to_cite_and_paging_moves_on() -> 
     assert page.consumed == 1
     assert "`/cite report:S/2001/2 paragraph:5`" in page.reply.embeds[0].description
     assert page.reply.has_more
+
+
+def test_the_chart_carries_its_own_opaque_background_for_either_theme() -> None:
+    """Discord shows images on a dark or a light background; an opaque light card with dark
+    ink reads the same on both (a transparent chart would lose its text on one of them)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(draw_trend(trend_of(3, 2)))).convert("RGBA")
+    width, height = image.size
+    corners = [image.getpixel(xy) for xy in [(0, 0), (width - 1, 0), (0, height - 1)]]
+    assert all(pixel == (0xF5, 0xF6, 0xF8, 255) for pixel in corners)
+    darkest = min(
+        sum(image.getpixel((x, y))[:3]) for x in range(0, width, 4) for y in range(0, height, 4)
+    )
+    assert darkest < 150  # dark ink (labels, axes) on the light card
