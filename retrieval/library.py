@@ -11,7 +11,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -384,7 +384,11 @@ class Library:
         async with cache.lock:  # one tokeniser at a time: they share the vocabulary
             if cache.joined is None or cache.joined[0] != key:
                 rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in metas]
-                cache.joined = (key, await asyncio.to_thread(join_reports, rows))
+                joined = await asyncio.to_thread(join_reports, rows)
+                for i, report_key in enumerate(key):  # keep one copy: views into the join
+                    stream = cache.streams[report_key]
+                    cache.streams[report_key] = replace(stream, ids=joined.report_ids(i))
+                cache.joined = (key, joined)
             joined = cache.joined[1]
         return await asyncio.to_thread(build_trend, specs, joined, cache.vocab)
 

@@ -203,6 +203,11 @@ class SeriesTerms:
     order: np.ndarray  # positions sorted by term id (stable: ascending within a term)
     ptr: np.ndarray  # term id t (shifted by one for the gap, -1) -> order[ptr[t+1]:ptr[t+2]]
 
+    def report_ids(self, i: int) -> np.ndarray:
+        """Report i's stream as a view into `ids` (no copy)."""
+        end = self.bounds[i + 1] if i + 1 < self.bounds.size else self.ids.size
+        return self.ids[self.bounds[i] : end]
+
     def positions(self, term_id: int) -> np.ndarray:
         if term_id + 2 >= self.ptr.size:
             return np.zeros(0, dtype=np.int64)
@@ -215,7 +220,7 @@ def join_reports(reports: Sequence[tuple[ReportMeta, ReportTerms]]) -> SeriesTer
     bounds = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0)
     ids = np.concatenate([s.ids for _, s in reports]) if reports else np.zeros(0, dtype=np.int32)
     shifted = ids.astype(np.int64) + 1  # the gap (-1) becomes 0
-    order = np.argsort(shifted, kind="stable")
+    order = np.argsort(shifted, kind="stable").astype(np.int32)  # positions < 2**31
     ptr = np.concatenate([[0], np.cumsum(np.bincount(shifted))]).astype(np.int64)
     metas = tuple(m for m, _ in reports)
     return SeriesTerms(metas, tuple(s.words for _, s in reports), ids, bounds, order, ptr)
