@@ -25,6 +25,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "timeline",
         help="the best answering paragraph of each report, oldest to newest",
         description="Quote each report's best paragraph on a topic; name the reports silent on it.",
+        epilog=_examples(
+            "timeline oil revenue", "timeline --per-page 3 foreign terrorist fighters"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     timeline.add_argument("question", nargs="+", help="the topic (quote it in the shell)")
     timeline.add_argument(
@@ -36,9 +40,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "trend",
         help="how often terms appear in each report, per 10,000 words",
         description=(
-            "Count up to five terms (a name counts its aliases: ISIL counts Da'esh) in each "
-            'report. Separate terms with commas, or quote phrases: trend ISIL drones "oil revenue".'
+            "Count up to five terms in each report (a name counts its aliases: ISIL counts\n"
+            "Da'esh). Separate terms with commas, or quote phrases in the shell."
         ),
+        epilog=_examples(
+            "trend ISIL, drones, oil revenue",
+            'trend ISIL "foreign terrorist fighters" --png trend.png',
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     trend.add_argument("terms", nargs="+", help="the terms")
     trend.add_argument("--png", type=Path, metavar="FILE", help="also write the chart here")
@@ -48,9 +57,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "whatsnew",
         help="paragraphs of a report with no close counterpart in the report before it",
         description="REPORT is a symbol or words: latest, previous, 'sixth report'.",
+        epilog=_examples("whatsnew latest", "whatsnew S/2018/80"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     whatsnew.add_argument("report", nargs="+", help="e.g. S/2018/80 or latest")
     whatsnew.set_defaults(handler=handle_whatsnew)
+
+
+def _examples(*lines: str) -> str:
+    """An --help epilog of example invocations, one per line (the house's "examples:" form)."""
+    return "examples:\n" + "\n".join(f"  reportbot {line}" for line in lines)
 
 
 def _per_page(raw: str) -> int:
