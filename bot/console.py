@@ -23,6 +23,7 @@ from bot.replies import (
     render_reports,
     render_text,
 )
+from bot.series_commands import SERIES_COMMANDS, cite_with_links
 from bot.settings import Settings
 from corpus.errors import UserError
 from retrieval.library import Library
@@ -34,6 +35,9 @@ Type a command as you would in Discord:
   /ask <question> [report:S/2018/80] [results:5]
   /cite <report> <paragraph or range>     e.g. /cite S/2018/80 13  or  /cite S/2018/80 12-14
   /reports
+  /timeline <question>                    e.g. /timeline oil revenue
+  /trend <terms>                          e.g. /trend ISIL, drones, oil revenue
+  /whatsnew <report>                      e.g. /whatsnew latest
   /help
 Arrow keys edit and recall lines; Ctrl-C cancels a line; quit or Ctrl-D leaves."""
 QUIT_WORDS = {"quit", "exit"}
@@ -88,13 +92,14 @@ def _option(word: str) -> tuple[str | None, str]:
 
 
 async def _cite(library: Library, settings: Settings, words: list[str]) -> list[Reply]:
-    if len(words) != 2:
+    if len(words) < 2:  # the report may be words: /cite sixth report 13
         raise UserError("Usage: /cite <report> <paragraph>, e.g. /cite S/2018/80 13")
-    symbol = await library.resolve_report(words[0])
-    first, last = parse_span(words[1])
+    symbol = await library.resolve_report(" ".join(words[:-1]))
+    first, last = parse_span(words[-1])
     paragraphs = await library.cite(symbol, first, last)
     date = next((r.meta.date for r in await library.reports() if r.meta.symbol == symbol), None)
-    return render_paragraphs(paragraphs, link_base_url=settings.link_base_url, date=date)
+    pages = render_paragraphs(paragraphs, link_base_url=settings.link_base_url, date=date)
+    return await cite_with_links(library, pages, symbol, (first, last), settings)  # issue 11
 
 
 async def _reports(library: Library, settings: Settings, _: list[str]) -> list[Reply]:
@@ -106,6 +111,7 @@ async def _help(*_: object) -> list[Reply]:
 
 
 COMMANDS: dict[str, Command] = {"/ask": _ask, "/cite": _cite, "/reports": _reports, "/help": _help}
+COMMANDS.update(SERIES_COMMANDS)  # issue 11: /timeline, /trend, /whatsnew
 
 
 def _unknown(typed: str) -> str:

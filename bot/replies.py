@@ -17,6 +17,7 @@ from bot.links import document_url
 from bot.quoting import clip, escape_quoted, quote_block, split_verbatim
 from corpus.model import Paragraph
 from retrieval.answer import Answer, Hit, IngestResult, ReportSummary
+from retrieval.series import series_place
 
 NO_MATCH_TITLE = "No matching paragraphs"
 REPHRASE_HINT = (
@@ -310,15 +311,17 @@ def render_paragraphs(
 
 
 def render_reports(reports: Sequence[ReportSummary], *, link_base_url: str) -> Reply:
-    """List every report: symbol (linked), date, title and size."""
+    """List every report: symbol (linked), date, place in the series, title and size."""
     if not reports:
         return Reply(content="No reports yet: a server manager can add one with /ingest.")
     lines = []
+    metas = [r.meta for r in reports]
     for r in reports:
         url = document_url(link_base_url, r.meta.symbol)
         title = escape_quoted(r.meta.title) if r.meta.title else "untitled"
         lines.append(
             f"**[{r.meta.symbol}]({url})** · {format_date(r.meta.date)} · "
+            f"{series_place(r.meta, metas)} · "
             f"{count_noun(r.paragraph_count, 'paragraph')}, "
             f"{count_noun(r.footnote_count, 'footnote')}\n{title}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -10,6 +11,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -26,10 +28,30 @@ from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
 from retrieval.embedder import Embedder, shared_embedder, shipped_vectors
 from retrieval.errors import UnknownParagraph, UnknownReport
+from retrieval.links import ParagraphLinks, WhatsNew, citing, mentioning, paragraph_references
+from retrieval.novelty import score_novelty
 from retrieval.search import Searcher, answer_question, build_segment
 from retrieval.semantic import SemanticLayer
-from retrieval.series_words import series_symbol
+from retrieval.series import (
+    SeriesNameError,
+    find_series_name,
+    previous_in_series,
+    resolve_series_name,
+    series_order,
+)
 from retrieval.store import Store, StoredReport, StoreError
+from retrieval.timeline import Timeline, build_timeline
+from retrieval.trend import (
+    ReportTerms,
+    SeriesTerms,
+    TermError,
+    Trend,
+    Vocabulary,
+    build_trend,
+    join_reports,
+    report_terms,
+    term_specs,
+)
 from retrieval.vectors import ReportVectors, report_vectors
 
 ProgressFn = Callable[[str], None]
@@ -51,6 +73,7 @@ class Library:
         self._reports: dict[str, StoredReport] = {}
         self._manifest: tuple[ManifestEntry, ...] = ()  # matched by symbol or by file name
         self._write_lock = asyncio.Lock()
+        self._series_cache: _SeriesCache | None = None  # issue 11: per report set, built lazily
 
     @classmethod
     async def open(
@@ -122,6 +145,8 @@ class Library:
         for symbol in known:
             if _normalized(symbol).casefold() == wanted.casefold():
                 return symbol
+        if (named := self._series_name(typed)) is not None:  # "sixth report", "latest"
+            return named
         if not known:
             raise UnknownReport(f"no report {wanted}: the library is empty (add one with ingest)")
         closest = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
@@ -162,9 +187,10 @@ class Library:
         year: int | None = None,
     ) -> Answer:
         """Rank paragraphs for a question; never raises for odd input, explains empty answers."""
-        metas = {symbol: stored.meta for symbol, stored in self._reports.items()}
-        named = series_symbol(report, metas) if report else None  # "latest", "sixth"
-        symbol = named or (await self.resolve_report(report) if report else None)
+        if report is None and (named := self._series_in_question(question)):  # issue 11
+            answer = await self.ask(named[1], k=k, report=named[0], year=year)
+            return dataclasses.replace(answer, query=question)
+        symbol = await self.resolve_report(report) if report else None
         assert self._searcher is not None, "Library.open loads the index"
         return await answer_question(
             self._searcher,
@@ -393,6 +419,130 @@ class Library:
         elapsed_s = time.perf_counter() - started
         elapsed = f"{elapsed_s:.1f} s"
         progress(f"built {self.path.name}: {len(reports)} reports, {total} paragraphs in {elapsed}")
+
+    # ---- the series view (issue 11): order, names, timeline, trend, what's new, references ----
+
+    def series(self) -> list[ReportMeta]:
+        """Every report, oldest first."""
+        return series_order([stored.meta for stored in self._reports.values()])
+
+    def _series_name(self, typed: str) -> str | None:
+        """The symbol series words name ("the latest report"); UnknownReport if none is held."""
+        try:
+            return resolve_series_name(typed, self.series())
+        except SeriesNameError as error:
+            raise UnknownReport(str(error)) from None
+
+    def _series_in_question(self, question: str) -> tuple[str, str] | None:
+        """(symbol, the question without the words) for "what did the sixth report say"."""
+        return find_series_name(question, self.series())
+
+    async def timeline(
+        self, question: str, *, first: int = 0, count: int | None = None
+    ) -> Timeline:
+        """Each report's best answering paragraph, oldest first, silent reports kept; only
+        reports first..first+count-1 are quoted (a page), the rest only say if they answer."""
+        assert self._searcher is not None, "Library.open loads the index"
+        window = slice(first, None if count is None else first + count)
+        return await build_timeline(
+            self._searcher, self._reader.fetch_paragraphs, question, self.series(), window
+        )
+
+    async def trend(self, terms: Sequence[str]) -> Trend:
+        """Exact counts of up to five terms (and their aliases) in each report, oldest first."""
+        assert self._searcher is not None, "Library.open loads the index"
+        try:
+            specs = term_specs(terms, self._searcher.aliases)
+        except TermError as error:
+            raise UserError(str(error)) from None
+        cache = self._series_state()
+        metas = self.series()
+        key = tuple((m.symbol, self._reports[m.symbol].content_hash) for m in metas)
+        async with cache.lock:  # one tokeniser at a time: they share the vocabulary
+            if cache.joined is None or cache.joined[0] != key:
+                rows = [(meta, await self._report_terms(cache, meta.symbol)) for meta in metas]
+                joined = await asyncio.to_thread(join_reports, rows)
+                for i, report_key in enumerate(key):  # keep one copy: views into the join
+                    stream = cache.streams[report_key]
+                    cache.streams[report_key] = replace(stream, ids=joined.report_ids(i))
+                cache.joined = (key, joined)
+            joined = cache.joined[1]
+        return await asyncio.to_thread(build_trend, specs, joined, cache.vocab)
+
+    async def whatsnew(self, report: str) -> WhatsNew:
+        """A report's paragraphs scored against the report before it in the series."""
+        assert self._searcher is not None, "Library.open loads the index"
+        symbol = await self.resolve_report(report)
+        metas = self.series()
+        previous = previous_in_series(symbol, metas)
+        paragraphs = await self._reader.paragraphs(symbol)
+        scored = await asyncio.to_thread(
+            score_novelty,
+            self._searcher.index,
+            paragraphs,
+            previous.symbol if previous else None,
+        )
+        return WhatsNew(self._reports[symbol].meta, previous, tuple(scored))
+
+    async def paragraph_links(self, report: str, numbers: Sequence[int]) -> list[ParagraphLinks]:
+        """For each paragraph: what it cites (and whether the library holds it), who cites it
+        (found through the index: only paragraphs naming the report's symbol are read)."""
+        symbol = await self.resolve_report(report)
+        assert self._searcher is not None, "Library.open loads the index"
+        candidates = await self._reader.fetch_paragraphs(mentioning(self._searcher.index, symbol))
+        held: dict[str, set[int]] = {}
+        out = []
+        for paragraph in await self._reader.fetch_paragraphs([(symbol, n) for n in numbers]):
+            refs = paragraph_references(paragraph)
+            for ref in refs:
+                if ref.symbol in self._reports and ref.symbol not in held:
+                    held[ref.symbol] = set(await self._reader.paragraph_numbers(ref.symbol))
+            out.append(
+                ParagraphLinks(
+                    (paragraph.report, paragraph.number),
+                    tuple(refs),
+                    tuple(
+                        (ref.symbol, n)
+                        for ref in refs
+                        for n in ref.paragraphs
+                        if n in held.get(ref.symbol, ())
+                    ),
+                    tuple(citing(candidates, (paragraph.report, paragraph.number))),
+                )
+            )
+        return sorted(out, key=lambda links: links.key[1])
+
+    def _series_state(self) -> _SeriesCache:
+        """The trend's caches for the current set of reports: tokenised reports are kept by
+        content hash, so after an ingest only the changed report is tokenised again."""
+        cache = self._series_cache
+        if cache is None:
+            cache = self._series_cache = _SeriesCache(self._reports, Vocabulary(), {}, None)
+        if cache.reports is not self._reports:
+            cache.reports = self._reports
+            hashes = {(s, r.content_hash) for s, r in self._reports.items()}
+            cache.streams = {k: v for k, v in cache.streams.items() if k in hashes}
+        return cache
+
+    async def _report_terms(self, cache: _SeriesCache, symbol: str) -> ReportTerms:
+        key = (symbol, self._reports[symbol].content_hash)
+        found = cache.streams.get(key)
+        if found is None:
+            paragraphs = await self._reader.paragraphs(symbol)
+            found = await asyncio.to_thread(report_terms, symbol, paragraphs, cache.vocab)
+            cache.streams[key] = found
+        return found
+
+
+@dataclass
+class _SeriesCache:
+    """Tokenised reports for the trend, checked against `Library._reports` (by identity)."""
+
+    reports: dict[str, StoredReport]
+    vocab: Vocabulary
+    streams: dict[tuple[str, str], ReportTerms]  # by (symbol, content hash)
+    joined: tuple[tuple[tuple[str, str], ...], SeriesTerms] | None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 async def _put(writer: Store, report: Report, *, source: str, digest: str, segment: bytes) -> None:

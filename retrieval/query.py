@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from corpus.citation import looks_like_symbol, normalize_symbol, parse_citation
 from corpus.model import ReportMeta
-from retrieval.series_words import REPORT_REFERENCE, series_symbol
+from retrieval.series import SeriesNameError, find_series_name, resolve_series_name
 from retrieval.tokenize import INVISIBLE, tokenize
 
 MAX_QUERY_CHARS = 1000  # longer questions are cut at a word boundary (and the answer says so)
@@ -103,12 +103,11 @@ def parse_query(
             else:
                 problems.append(f"ignored year:{value} (a year is four digits, e.g. year:2016)")
         elif key == "report" and report is None:
-            report = series_symbol(value, series) or _canonical(value, known_reports)
+            report = _series_report(value, series) or _canonical(value, known_reports)
         text = _cut(text, match)
-    named = REPORT_REFERENCE.search(text) if report is None else None
-    if named and (symbol := series_symbol(named.group("name"), series)):
-        report = symbol  # "what does the sixth report say about prisons"
-        text = _cut(text, named)
+    named = find_series_name(text, list(series.values())) if report is None and series else None
+    if named:
+        report, text = named  # "what does the sixth report say about prisons"
     recent = bool(_TIME_WORDS.search(text))
     if citation is None and report is None:
         for match in _BARE_SYMBOL.finditer(text):
@@ -154,6 +153,14 @@ def _clean(question: str) -> tuple[str, bool]:
     cut = text[:MAX_QUERY_CHARS]
     space = cut.rfind(" ")
     return (cut[:space] if space > MAX_QUERY_CHARS // 2 else cut), True
+
+
+def _series_report(value: str, series: Mapping[str, ReportMeta]) -> str | None:
+    """`report:latest`, `report:sixth`: the symbol, if the library holds such a report."""
+    try:
+        return resolve_series_name(value, list(series.values())) if series else None
+    except SeriesNameError:
+        return None
 
 
 def _cut(text: str, match: re.Match[str]) -> str:

@@ -130,3 +130,46 @@ def make_report_text(
 def report_text() -> Callable[..., str]:
     """`report_text(["a paragraph", ...], title=...)`: text the parser accepts (add --symbol)."""
     return make_report_text
+
+
+# ---------------------------------------------------------------- the series (issue 11)
+
+
+async def _build_series(path: Path) -> None:
+    from tests.series_reports import SEVENTH, seventh_report_text
+
+    library = await Library.open(path, bootstrap=False)
+    try:
+        sixth = await library.export("S/2018/80")
+        text = seventh_report_text(sixth).encode()
+        await library.ingest(text, source="seventh.txt", symbol=SEVENTH)
+    finally:
+        await library.close()
+
+
+@pytest.fixture(scope="session")
+def series_db_template(bundled_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus plus the generated seventh report (tests/series_reports.py), once."""
+    path = tmp_path_factory.mktemp("series") / "reportbot.sqlite3"
+    shutil.copyfile(bundled_db_template, path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _build_series(path)).result()
+    return path
+
+
+@pytest.fixture
+def series_db(series_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the three-report database."""
+    target = tmp_path / "series.sqlite3"
+    shutil.copyfile(series_db_template, target)
+    return target
+
+
+@pytest.fixture
+async def series_library(series_db: Path) -> AsyncIterator[Library]:
+    """An open Library holding S/2016/501, S/2018/80 and the generated S/2018/770."""
+    opened = await Library.open(series_db, bootstrap=False)
+    try:
+        yield opened
+    finally:
+        await opened.close()

@@ -23,6 +23,7 @@ from corpus.errors import UserError
 COMMAND_MODULES = (
     "bot.cli.corpus",
     "bot.cli.ask",
+    "bot.cli.series",
     "bot.cli.live",
     "bot.cli.ops",
     "bot.cli.manage",

@@ -14,6 +14,7 @@ async def add_cogs(bot: ReportBot) -> None:
     from bot.cogs.ask import Ask
     from bot.cogs.cite import Cite
     from bot.cogs.reports import Reports
+    from bot.cogs.series import Series
 
-    for cog in (Ask(bot), Cite(bot), Reports(bot), Admin(bot)):
+    for cog in (Ask(bot), Cite(bot), Reports(bot), Admin(bot), Series(bot)):
         await bot.add_cog(cog)

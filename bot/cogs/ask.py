@@ -16,8 +16,9 @@ from bot.cogs._shared import report_autocomplete, send_public, within_deadline
 from bot.cooldowns import CooldownBook
 from bot.options import check_results
 from bot.replies import ParagraphRef, Reply, render_answer
+from bot.series_views import show_paragraph_with_links
 from bot.tree import HITS, describe_error
-from bot.views import AnswerView, message_kwargs, show_paragraph
+from bot.views import AnswerView, message_kwargs
 from corpus.errors import UserError
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class Ask(commands.Cog):
             return await self.answer_page(question, report, results, offset)
 
         async def show(interaction: discord.Interaction, ref: ParagraphRef) -> None:
-            await show_paragraph(
+            await show_paragraph_with_links(  # issue 11: references as buttons
                 interaction, self.bot.library, ref, self.bot.settings.link_base_url
             )
 

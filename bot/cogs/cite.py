@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.cogs._choices import paragraph_choices
 from bot.cogs._shared import bot_of, report_autocomplete
 from bot.options import parse_span
+from bot.series_views import add_references
 from bot.tree import HITS
 from bot.views import CiteView, message_kwargs
 from corpus.errors import UserError
@@ -63,6 +64,8 @@ class Cite(commands.Cog):
             interaction.user.id, library, symbol, (first, last), self.bot.settings.link_base_url
         )
         reply = await view.load(first, last)
+        base = self.bot.settings.link_base_url  # issue 11: references and "Cited by"
+        reply = await add_references(view, reply, library, symbol, (first, last), base)
         interaction.extras[HITS] = last - first + 1
         view.attach(interaction)
         await interaction.response.send_message(**message_kwargs(reply, view))

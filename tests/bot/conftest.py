@@ -20,6 +20,7 @@ from corpus.model import Paragraph, ReportMeta
 from retrieval.answer import Answer, Excerpt, Hit, IngestResult, ReportSummary
 from retrieval.errors import UnknownParagraph, UnknownReport
 from retrieval.library import Library
+from retrieval.links import ParagraphLinks, paragraph_references
 
 REPORT_2018 = "S/2018/80"
 REPORT_2016 = "S/2016/501"
@@ -143,6 +144,15 @@ class FakeLibrary:
 
     async def export(self, report: str | None = None) -> list[Paragraph]:
         return [p for _, ps in self._reports.values() for p in ps]
+
+    async def paragraph_links(self, report: str, numbers: Sequence[int]) -> list[ParagraphLinks]:
+        """What each paragraph cites (nothing is held or cited by: the double has no series)."""
+        _, paragraphs = self._reports[await self.resolve_report(report)]
+        return [
+            ParagraphLinks((p.report, p.number), tuple(paragraph_references(p)), (), ())
+            for p in paragraphs
+            if p.number in numbers
+        ]
 
     async def ask(
         self, question: str, *, k: int = 3, report: str | None = None, year: int | None = None

@@ -36,7 +36,9 @@ async def test_console_cite_prints_what_the_bot_would_post(settings: Settings) -
     expected = render_text(
         render_paragraphs(paragraphs, link_base_url=settings.link_base_url, date=None)[0]
     )
-    assert output.split("\n-- ")[0] == expected.split("\n-- ")[0]
+    # The bot adds References and Cited by fields after the text (issue 11); the text is the same.
+    assert output.split("\n-- ")[0].startswith(expected.split("\n-- ")[0])
+    assert "**References**\n[S/2017/35, para. 22](https://undocs.org/en/S/2017/35)" in output
 
 
 async def test_console_ask_reports_help_and_errors(settings: Settings) -> None:

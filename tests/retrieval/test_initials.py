@@ -1,28 +1,19 @@
-"""Acronyms read off names, series names, time words, boilerplate footnotes, WordNet."""
+"""Acronyms read off names, citations number-first, time words, boilerplate footnotes, WordNet."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus.files import bundled_reports
-from corpus.model import ReportMeta
 from retrieval.initials import names_spelled, report_names, spells, typed_acronyms
 from retrieval.options import SearchOptions
 from retrieval.query import parse_query
 from retrieval.search import boilerplate_footnotes, paragraph_terms
-from retrieval.series_words import ordinal_number, series_symbol
 from retrieval.wordnet import shipped_synonyms
 
 NO_FOOTNOTES = SearchOptions(footnotes=False)
-SERIES = {
-    "S/2016/501": ReportMeta("S/2016/501", date=dt.date(2016, 5, 31), ordinal=2),
-    "S/2017/97": ReportMeta("S/2017/97", date=dt.date(2017, 2, 2), ordinal=4),
-    "S/2018/80": ReportMeta("S/2018/80", date=dt.date(2018, 1, 31), ordinal=6),
-}
 
 
 @pytest.mark.parametrize(
@@ -79,33 +70,6 @@ def test_name_reading_never_fails(text: str) -> None:
     for typed, key in typed_acronyms(text):
         assert typed in text
         assert key.isupper() or not key.isalpha()
-
-
-@pytest.mark.parametrize(
-    ("name", "symbol"),
-    [
-        ("latest", "S/2018/80"),
-        ("the newest report", "S/2018/80"),
-        ("oldest", "S/2016/501"),
-        ("sixth", "S/2018/80"),
-        ("4th", "S/2017/97"),
-        ("the second report", "S/2016/501"),
-        ("fifth", None),
-        ("banana", None),
-    ],
-)
-def test_series_names(name: str, symbol: str | None) -> None:
-    assert series_symbol(name, SERIES) == symbol
-
-
-def test_ordinals() -> None:
-    assert [ordinal_number(w) for w in ("first", "Twentieth", "12th", "3", "x")] == [
-        1,
-        20,
-        12,
-        3,
-        None,
-    ]
 
 
 @pytest.mark.parametrize(
