@@ -627,6 +627,7 @@ async def _open_read_only(path: Path) -> Store:
         except BaseException:
             await db.close()
             raise
+        store._serving = True
         return store
     assert failure is not None
     raise failure
