@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.cogs._shared import report_autocomplete, send_public, within_deadline
 from bot.replies import ParagraphRef, Reply, render_answer
 from bot.tree import HITS, describe_error
-from bot.views import AnswerView, message_kwargs, show_paragraph
+from bot.views import LASTING_ITEMS, AnswerView, message_kwargs, show_paragraph
 from corpus.errors import UserError
 
 if TYPE_CHECKING:
@@ -43,9 +43,12 @@ class Ask(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.find_menu)
+        # Buttons under answers sent before a restart still get an answer (bot/views.py).
+        self.bot.add_dynamic_items(*LASTING_ITEMS)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.find_menu.name, type=self.find_menu.type)
+        self.bot.remove_dynamic_items(*LASTING_ITEMS)
 
     def spend_cooldown(self, user_id: int, when: dt.datetime) -> None:
         """Take one /ask token from the user; CommandOnCooldown when they have none left."""
@@ -157,6 +160,7 @@ class Ask(commands.Cog):
         async with message.channel.typing():
             reply = await self.answer_page(question, None, results)
         view = self.make_view(message.author.id, question, None, results, reply)
+        view.client = self.bot
         view.message = await message.reply(**message_kwargs(reply, view))
         return len(reply.shown)
 
