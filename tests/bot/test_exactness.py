@@ -11,8 +11,10 @@ from tests.bot.test_ask import assert_quotes_are_verbatim
 from tests.retrieval.test_verbatim import FILLER
 
 ODD_PARAGRAPHS = [
-    "Hawala brokers moved the \ufb01nance of the cafe\u0301 and caf\u00e9 owners, \uff12\uff10 times.",
-    "Couriers crossed the \u212bngstr\u00f6m border with \u216b hawala ledgers\u2122 and \ufb02ows.",
+    "Hawala brokers moved the \ufb01nance of the cafe\u0301 and caf\u00e9 owners,"
+    " \uff12\uff10 times.",
+    "Couriers crossed the \u212bngstr\u00f6m border with \u216b hawala ledgers\u2122"
+    " and \ufb02ows.",
 ]
 
 
