@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._shared import report_autocomplete, send_public, within_deadline
+from bot.cogs._shared import AnswerLine, answer_in_line, report_autocomplete, send_public
 from bot.replies import ParagraphRef, Reply, render_answer
 from bot.tree import HITS, describe_error
 from bot.views import LASTING_ITEMS, AnswerView, message_kwargs, show_paragraph
@@ -37,6 +37,7 @@ class Ask(commands.Cog):
         self.bot = bot
         # Per cog instance (so per bot): discord.py's decorator keeps its buckets module-global.
         self._cooldowns: dict[int, app_commands.Cooldown] = {}
+        self.line = AnswerLine()  # per bot: a burst of questions waits here, acknowledged
         self.find_menu = app_commands.ContextMenu(
             name="Find in reports", callback=self.find_in_reports
         )
@@ -91,7 +92,9 @@ class Ask(commands.Cog):
     ) -> None:
         """Answer directly when retrieval is quick (errors stay private), else defer first."""
         self.spend_cooldown(interaction.user.id, interaction.created_at)
-        reply = await within_deadline(interaction, self.answer_page(question, report, results))
+        reply = await answer_in_line(
+            interaction, self.line, lambda: self.answer_page(question, report, results)
+        )
         interaction.extras[HITS] = len(reply.shown)
         view = self.make_view(interaction.user.id, question, report, results, reply)
         view.attach(interaction)
@@ -157,7 +160,7 @@ class Ask(commands.Cog):
             raise UserError(MENTION_HELP)
         self.spend_cooldown(message.author.id, message.created_at)
         results = self.results_or_default(None)
-        async with message.channel.typing():
+        async with message.channel.typing(), self.line.place(), self.line.slot():
             reply = await self.answer_page(question, None, results)
         view = self.make_view(message.author.id, question, None, results, reply)
         view.client = self.bot
