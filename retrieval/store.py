@@ -272,8 +272,11 @@ class Store:
         try:
             yield self
         finally:
-            async with self._errors():
-                await self._rollback_quietly()
+            # COMMIT, not ROLLBACK: a rollback would abort other coroutines' statements that
+            # are still being read on this connection; ending a read transaction never fails.
+            if self._db.in_transaction:
+                async with self._errors():
+                    await self._run("COMMIT")
 
     async def _rollback_quietly(self) -> None:
         # A failed COMMIT or statement may already have ended the transaction.
