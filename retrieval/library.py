@@ -24,8 +24,9 @@ from corpus.model import Paragraph, Report, ReportMeta
 from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
 from retrieval.errors import UnknownParagraph, UnknownReport
+from retrieval.index_file import map_index_file, write_index_file
 from retrieval.search import Fetch, Searcher, answer_question, build_segment
-from retrieval.store import Store, StoredReport, StoreError
+from retrieval.store import IndexState, Store, StoredReport, StoreError
 
 ProgressFn = Callable[[str], None]
 ANSWER_ATTEMPTS = 5  # an answer that met a newer database version is started again this often
@@ -324,8 +325,12 @@ class Library:
         metas = {s.meta.symbol: s.meta for s in stored}
         _check_segments(segments, metas)
         searcher = await asyncio.to_thread(Searcher.rebuild, segments, metas)
-        generation = await writer.put_blobs(await asyncio.to_thread(searcher.to_blobs))
-        return Snapshot(generation, searcher, {s.meta.symbol: s for s in stored})
+        blobs = await asyncio.to_thread(searcher.to_blobs)
+        state = await writer.put_blobs(blobs)
+        # Written before COMMIT: if the commit fails, nothing names this file; it goes later.
+        assert state.index_id is not None
+        await asyncio.to_thread(write_index_file, self.path, state.index_id, blobs)
+        return Snapshot(state.generation, searcher, {s.meta.symbol: s for s in stored})
 
     async def _load(self, progress: ProgressFn) -> None:
         """Load the stored index of the current generation; rebuild it if stale or unreadable."""
@@ -346,23 +351,30 @@ class Library:
         generation, stored = await store.reports_at()
         metas = {s.meta.symbol: s.meta for s in stored}
         searcher = None
-        if state.index_generation == state.generation:
-            searcher = await self._searcher_from_blobs(state.blobs, metas)
+        if state.is_current:
+            searcher = await self._searcher_from_stored(store, state, metas)
         if searcher is None:
             if not rebuild:
                 return None
             searcher = await self._rebuild_in_memory(store, metas, progress)
         return Snapshot(generation, searcher, {s.meta.symbol: s for s in stored})
 
-    async def _searcher_from_blobs(
-        self, blobs: dict[str, bytes], metas: dict[str, ReportMeta]
+    async def _searcher_from_stored(
+        self, store: Store, state: IndexState, metas: dict[str, ReportMeta]
     ) -> Searcher | None:
-        if not blobs:
-            return None
-        try:
-            return await asyncio.to_thread(Searcher.from_blobs, blobs, metas)
-        except (ValueError, KeyError):  # written by another version of the index
-            return None
+        """Load the stored index: mapped from its file if there is one, else out of SQLite
+        (then the file is written, when the database is writable, for the next start)."""
+        assert state.index_id is not None
+        mapped = await asyncio.to_thread(map_index_file, self.path, state.index_id)
+        if mapped is not None:
+            searcher = await _searcher_from_blobs(mapped, metas)
+            if searcher is not None:
+                return searcher
+        blobs = await store.blobs()
+        searcher = await _searcher_from_blobs(blobs, metas)
+        if searcher is not None and self._writer is not None:
+            await asyncio.to_thread(write_index_file, self.path, state.index_id, blobs)
+        return searcher
 
     async def _rebuild_in_memory(
         self, store: Store, metas: dict[str, ReportMeta], progress: ProgressFn
@@ -448,6 +460,17 @@ async def _segments_from_paragraphs(
         )
         segments[symbol] = await asyncio.to_thread(build_segment, report)
     return segments
+
+
+async def _searcher_from_blobs(
+    blobs: Mapping[str, bytes | memoryview], metas: dict[str, ReportMeta]
+) -> Searcher | None:
+    if not blobs:
+        return None
+    try:
+        return await asyncio.to_thread(Searcher.from_blobs, blobs, metas)  # type: ignore[arg-type]
+    except (ValueError, KeyError):  # written by another version of the index
+        return None
 
 
 def _check_segments(segments: dict[str, bytes], metas: dict[str, ReportMeta]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -84,12 +85,14 @@ MIGRATIONS: tuple[str, ...] = (
     -- Every committed change to the reports bumps `generation` (the triggers see every write
     -- path); the stored index records the generation it was built from. A reader compares the
     -- two to tell a current index from a stale one, and checks each paragraph read against it.
+    -- `index_id` names the stored index (and its memory-mapped copy, retrieval/index_file.py).
     CREATE TABLE library_version (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         generation INTEGER NOT NULL,
-        index_generation INTEGER
+        index_generation INTEGER,
+        index_id TEXT
     );
-    INSERT INTO library_version (id, generation, index_generation) VALUES (1, 1, NULL);
+    INSERT INTO library_version (id, generation) VALUES (1, 1);
     CREATE TRIGGER report_inserted AFTER INSERT ON report
     BEGIN UPDATE library_version SET generation = generation + 1; END;
     CREATE TRIGGER report_deleted AFTER DELETE ON report
@@ -119,11 +122,15 @@ class DatabaseFault(StoreError):
 
 @dataclass(frozen=True)
 class IndexState:
-    """The stored index blobs with the generation they were built from, read in one statement."""
+    """Which index is stored: the data's generation, the index's, and the index's id."""
 
     generation: int
     index_generation: int | None
-    blobs: dict[str, bytes]
+    index_id: str | None
+
+    @property
+    def is_current(self) -> bool:
+        return self.index_id is not None and self.index_generation == self.generation
 
 
 @dataclass(frozen=True)
@@ -365,10 +372,10 @@ class Store:
                 (symbol, segment),
             )
 
-    async def put_blobs(self, blobs: Mapping[str, bytes]) -> int:
+    async def put_blobs(self, blobs: Mapping[str, bytes]) -> IndexState:
         """Replace the whole global index with `blobs`, built from this transaction's reports.
 
-        Returns the generation the index now belongs to.
+        Returns the generation the index now belongs to and its new (random) id.
         """
         self._require_transaction()
         async with self._errors():
@@ -376,8 +383,11 @@ class Store:
             await self._run_many(
                 "INSERT INTO index_blob (name, data) VALUES (?, ?)", sorted(blobs.items())
             )
-            await self._run("UPDATE library_version SET index_generation = generation")
-        return await self.generation()
+            await self._run(
+                "UPDATE library_version SET index_generation = generation, index_id = ?",
+                (secrets.token_hex(16),),
+            )
+        return await self.index_state()
 
     async def set_state(self, key: str, value: str) -> None:
         self._require_transaction()
@@ -510,21 +520,16 @@ class Store:
         return {str(report): bytes(data) for report, data in rows}
 
     async def blobs(self) -> dict[str, bytes]:
-        return (await self.index_state()).blobs
+        """The stored index blobs (read them inside a read transaction with index_state())."""
+        rows = await self._all("SELECT name, data FROM index_blob")
+        return {str(name): bytes(data) for name, data in rows}
 
     async def index_state(self) -> IndexState:
-        """The stored index and the generations of the data and of the index, in one statement."""
-        rows = await self._all(
-            "SELECT v.generation, v.index_generation, b.name, b.data"
-            " FROM library_version v LEFT JOIN index_blob b ON 1"
-        )
-        if not rows:
-            return IndexState(0, None, {})
-        return IndexState(
-            int(rows[0][0]),
-            None if rows[0][1] is None else int(rows[0][1]),
-            {str(name): bytes(data) for _g, _i, name, data in rows if name is not None},
-        )
+        """Which index is stored, and for which generation; one small row, no blobs."""
+        row = await self._one("SELECT generation, index_generation, index_id FROM library_version")
+        if row is None:
+            return IndexState(0, None, None)
+        return IndexState(int(row[0]), None if row[1] is None else int(row[1]), row[2])
 
     async def integrity_check(self) -> str:
         rows = await self._all("PRAGMA integrity_check")
