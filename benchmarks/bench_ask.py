@@ -49,6 +49,7 @@ REPEATS = 2
 TOP = 10
 COLD_RUNS = 3
 ADDED = "S/2099/1"
+PHASES = ("build", "serve", "add", "cold")
 
 
 def run_worker(phase: str, n: int, work: Path) -> dict:
@@ -273,6 +274,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--work", type=Path, default=Path("/tmp/reportbot-bench-ask"))
     parser.add_argument("--out", type=Path, help="also write the report here")
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        default=list(PHASES),
+        choices=PHASES,
+        help="run only these (later phases use the files earlier runs left in --work)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -293,17 +301,22 @@ def main() -> None:
         if args.out:
             args.out.write_text("\n".join(lines) + "\n")
 
-    prepare(args.work, max(args.sizes))
+    if "build" in args.phases:
+        prepare(args.work, max(args.sizes))
     question = " ".join(json.loads((args.work / "queries.json").read_text())[0])
     rows = {}
     for n in sorted(args.sizes):
-        row = run_worker("build", n, args.work)
-        row.update(run_worker("serve", n, args.work))
-        row.update(run_worker("add", n, args.work))
-        row.update(cold_start(n, args.work, question))
+        row: dict = {}
+        for phase in ("build", "serve", "add"):
+            if phase in args.phases:
+                row.update(run_worker(phase, n, args.work))
+        if "cold" in args.phases:
+            row.update(cold_start(n, args.work, question))
         rows[n] = row
         say(f"  N={n}: {json.dumps(row)}")
     say(f"load average at end {os.getloadavg()[0]:.1f}")
+    if set(args.phases) != set(PHASES):
+        return
     say(
         "| N | /ask p50 ms | /ask p99 ms | tantivy p50 (count=False) | tantivy p50 (count=True)"
         " | ratio | add s | remove s | add peak RSS MiB | cold start s | serve RSS MiB |"
