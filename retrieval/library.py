@@ -179,7 +179,7 @@ class Library:
         if report is not None:
             return await self._reader.paragraphs(await self.resolve_report(report))
         paragraphs: list[Paragraph] = []
-        for symbol in sorted(self._reports, key=symbol_order):
+        for symbol in sorted((await self.current()).reports, key=symbol_order):
             paragraphs.extend(await self._reader.paragraphs(symbol))
         return paragraphs
 
