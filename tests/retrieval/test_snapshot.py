@@ -14,6 +14,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+import retrieval.library as library_module
 from retrieval.answer import Answer
 from retrieval.library import Library
 from tests.conftest import make_report_text
@@ -148,3 +151,19 @@ async def test_a_running_library_sees_a_cli_ingest_before_its_next_answer(
     assert classify(answer) == "beta"
     assert SYMBOL in [r.meta.symbol for r in await library.reports()]
     assert (await library.cite(SYMBOL, 6))[0].text == VERSIONS["beta"][5]
+
+
+async def test_the_pinned_answer_is_the_same_answer(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When writes keep overtaking, an answer is made inside one read transaction instead."""
+    await library.ingest(version_bytes("beta"), source="b.txt", symbol=SYMBOL)
+    questions = [WORD, "oil revenue", "foreign terrorist fighters"]
+    optimistic = [await library.ask(q, k=10) for q in questions]
+    monkeypatch.setattr(library_module, "ANSWER_ATTEMPTS", 0)  # every answer goes pinned
+    pinned = [await library.ask(q, k=10) for q in questions]
+    for one, other in zip(optimistic, pinned, strict=True):
+        assert [h.citation for h in one.hits] == [h.citation for h in other.hits]
+        assert [h.excerpt.text for h in one.hits] == [h.excerpt.text for h in other.hits]
+        assert one.total == other.total
+    assert classify(pinned[0]) == "beta"
