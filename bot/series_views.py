@@ -107,6 +107,7 @@ class SeriesPageView(OwnedView):
         self._offset = page.consumed
         self._next_page = next_page
         self._show = show
+        self.more.custom_id = self.custom_id("more")  # after a restart: "this result expired"
         self._refresh(page.reply)
 
     def _refresh(self, reply: Reply) -> None:
@@ -114,7 +115,8 @@ class SeriesPageView(OwnedView):
         for item in [c for c in self.children if isinstance(c, ParagraphSelect)]:
             self.remove_item(item)
         if reply.shown:
-            self.add_item(ParagraphSelect(reply.shown[: limits.SELECT_OPTIONS], self._show))
+            shown = reply.shown[: limits.SELECT_OPTIONS]
+            self.add_item(ParagraphSelect(shown, self._show, self.custom_id("para")))
 
     @discord.ui.button(label="More results", style=discord.ButtonStyle.primary, row=0)
     async def more(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:

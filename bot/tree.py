@@ -12,6 +12,7 @@ from discord import app_commands
 from bot import discord_limits as limits
 from bot.quoting import clip
 from corpus.errors import UserError
+from retrieval.store import DatabaseFault
 
 command_log = logging.getLogger("reportbot.commands")
 log = logging.getLogger("reportbot.bot")
@@ -45,6 +46,8 @@ def log_command(
 def describe_error(error: BaseException) -> tuple[str, Outcome]:
     """The message a user sees for an error, and how the log classifies it."""
     cause = getattr(error, "original", error)
+    if isinstance(cause, DatabaseFault):  # the operator's to fix: no server paths for members
+        return DatabaseFault.public, "error"
     if isinstance(cause, UserError):
         return str(cause), "user_error"
     if isinstance(cause, app_commands.CommandOnCooldown):

@@ -1,9 +1,19 @@
-"""Buttons and selects under answers and citations: paging, full paragraphs, previous/next."""
+"""Buttons and selects under answers and citations: paging, full paragraphs, previous/next.
+
+Every component has a stable custom ID, "reportbot:<kind>:<nonce>". While its view lives, the
+view answers. After a restart (or once the view has timed out) the registered fallbacks answer
+instead, so a press never ends in Discord's "This interaction failed": a paragraph select still
+shows its paragraph (the value carries report and number), the other buttons say privately that
+the result expired.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import secrets
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,6 +31,13 @@ log = logging.getLogger("reportbot.bot")
 # Interaction tokens die after 15 minutes; a view that edits through one must time out before.
 VIEW_TIMEOUT_S = 10 * 60
 ONLY_THE_ASKER = "Only the person who asked can page this; run the command yourself to explore."
+EXPIRED = (
+    "This result has expired (the bot restarted, or it is more than 10 minutes old). "
+    "Ask again to page through it."
+)
+CUSTOM_ID_PREFIX = "reportbot"
+# Views whose components this process still answers, by nonce (weak: a finished view goes).
+_LIVE: weakref.WeakValueDictionary[str, OwnedView] = weakref.WeakValueDictionary()
 EMBED_COLOUR = discord.Colour.from_rgb(0, 158, 219)  # UN blue
 
 
@@ -63,11 +80,19 @@ class OwnedView(discord.ui.View):
         super().__init__(timeout=VIEW_TIMEOUT_S)
         self.owner_id = owner_id
         self.message: discord.Message | None = None  # set for plain (mention) replies
+        self.client: discord.Client | None = None  # the bot answering for this view
         self._interaction: discord.Interaction | None = None  # newest token that can edit
+        self.nonce = secrets.token_hex(8)
+        _LIVE[self.nonce] = self
+
+    def custom_id(self, kind: str) -> str:
+        """The stable custom ID of this view's `kind` component (see the module docstring)."""
+        return f"{CUSTOM_ID_PREFIX}:{kind}:{self.nonce}"
 
     def attach(self, interaction: discord.Interaction) -> None:
         """Remember the newest interaction, whose token can still edit the message."""
         self._interaction = interaction
+        self.client = interaction.client
 
     async def refuse_stranger(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
@@ -76,6 +101,7 @@ class OwnedView(discord.ui.View):
         return True
 
     async def on_timeout(self) -> None:
+        _LIVE.pop(self.nonce, None)
         for item in self.children:
             if isinstance(item, discord.ui.Button | discord.ui.Select):
                 item.disabled = True
@@ -96,7 +122,7 @@ class OwnedView(discord.ui.View):
 class ParagraphSelect(discord.ui.Select["AnswerView"]):
     """Show one quoted paragraph in full, privately, with its footnotes."""
 
-    def __init__(self, shown: tuple[ParagraphRef, ...], show: ShowFn) -> None:
+    def __init__(self, shown: tuple[ParagraphRef, ...], show: ShowFn, custom_id: str) -> None:
         options = [
             discord.SelectOption(
                 label=clip(ref.citation, limits.SELECT_LABEL_CHARS),
@@ -106,7 +132,9 @@ class ParagraphSelect(discord.ui.Select["AnswerView"]):
             for ref in shown
         ]
         unique = list({o.value: o for o in options}.values())[: limits.SELECT_OPTIONS]
-        super().__init__(placeholder="Show full paragraph", options=unique, row=1)
+        super().__init__(
+            placeholder="Show full paragraph", options=unique, row=1, custom_id=custom_id
+        )
         self._show = show
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -140,6 +168,7 @@ class AnswerView(OwnedView):
 
     def __init__(self, owner_id: int, reply: Reply, next_page: PageFn, show: ShowFn) -> None:
         super().__init__(owner_id)
+        self.more.custom_id = self.custom_id("more")
         self._offset = len(reply.shown)
         self._next_page = next_page
         self._show = show
@@ -150,7 +179,7 @@ class AnswerView(OwnedView):
         for item in [c for c in self.children if isinstance(c, ParagraphSelect)]:
             self.remove_item(item)
         if reply.shown:
-            self.add_item(ParagraphSelect(reply.shown, self._show))
+            self.add_item(ParagraphSelect(reply.shown, self._show, self.custom_id("para")))
 
     @discord.ui.button(label="More results", style=discord.ButtonStyle.primary, row=0)
     async def more(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
@@ -170,6 +199,8 @@ class CiteView(OwnedView):
         self, owner_id: int, library: Library, report: str, span: tuple[int, int], base: str
     ) -> None:
         super().__init__(owner_id)
+        self.previous.custom_id = self.custom_id("previous")
+        self.next.custom_id = self.custom_id("next")
         self._library, self._report, self._base = library, report, base
         self._first, self._last = span
         self._pages: list[Reply] = []
@@ -218,3 +249,73 @@ class CiteView(OwnedView):
     @discord.ui.button(label="next ▶", style=discord.ButtonStyle.secondary)
     async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         await self._go(interaction, +1)
+
+
+# ---------------------------------------------------------------- after a restart
+
+
+def is_live(interaction: discord.Interaction, nonce: str) -> bool:
+    """Whether a view of this bot still answers for components carrying `nonce`."""
+    view = _LIVE.get(nonce)
+    return view is not None and not view.is_finished() and view.client is interaction.client
+
+
+class ExpiredButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"{CUSTOM_ID_PREFIX}:(?P<kind>more|previous|next):(?P<nonce>[0-9a-f]+)",
+):
+    """A paging button whose view is gone: say privately that the result expired."""
+
+    def __init__(self, item: discord.ui.Button[Any], nonce: str) -> None:
+        super().__init__(item)
+        self.nonce = nonce
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ExpiredButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(item, match["nonce"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if not is_live(interaction, self.nonce):
+            await reply_privately(interaction, EXPIRED)
+
+
+class LastingParagraphSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=rf"{CUSTOM_ID_PREFIX}:para:(?P<nonce>[0-9a-f]+)",
+):
+    """A "Show full paragraph" select whose view is gone: its value still names the paragraph."""
+
+    def __init__(self, item: discord.ui.Select[Any], nonce: str) -> None:
+        super().__init__(item)
+        self.nonce = nonce
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> LastingParagraphSelect:
+        assert isinstance(item, discord.ui.Select)
+        return cls(item, match["nonce"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if is_live(interaction, self.nonce):
+            return
+        try:
+            report, _, number = self.item.values[0].rpartition("|")
+            bot = interaction.client
+            await show_paragraph(
+                interaction,
+                bot.library,  # type: ignore[attr-defined]
+                ParagraphRef(report, int(number)),
+                bot.settings.link_base_url,  # type: ignore[attr-defined]
+            )
+        except Exception as error:
+            await report_error(interaction, error, name="LastingParagraphSelect.select")
+
+
+LASTING_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    ExpiredButton,
+    LastingParagraphSelect,
+)

@@ -9,6 +9,7 @@ and its parts ("S/2017/573. Annex I"), after initials, and before "(a)"-style li
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -147,7 +148,9 @@ def best_excerpt(
 
     def score(span: tuple[int, int]) -> tuple[float, int]:
         inside = [t.term for t in terms if span[0] <= t.start and t.end <= span[1]]
-        value = sum(weights[t] for t in set(inside))
+        # fsum: exactly rounded whatever the set's order, so near-ties break the same way in
+        # every process (a plain sum differed in the last bit with the hash seed).
+        value = math.fsum(weights[t] for t in set(inside))
         value += sum(sum(weights.get(t, 0.0) for t in p) for p in phrases if _has_run(inside, p))
         return value, -(span[1] - span[0])
 

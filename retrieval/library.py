@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -28,9 +28,10 @@ from corpus.parse import MetaFlags, parse_report
 from retrieval.answer import Answer, IngestResult, ReportSummary
 from retrieval.embedder import Embedder, shared_embedder, shipped_vectors
 from retrieval.errors import UnknownParagraph, UnknownReport
+from retrieval.index_file import map_index_file, write_index_file
 from retrieval.links import ParagraphLinks, WhatsNew, citing, mentioning, paragraph_references
 from retrieval.novelty import score_novelty
-from retrieval.search import Searcher, answer_question, build_segment
+from retrieval.search import Fetch, Searcher, answer_question, build_segment
 from retrieval.semantic import SemanticLayer
 from retrieval.series import (
     SeriesNameError,
@@ -39,7 +40,7 @@ from retrieval.series import (
     resolve_series_name,
     series_order,
 )
-from retrieval.store import Store, StoredReport, StoreError
+from retrieval.store import IndexState, Store, StoredReport, StoreError
 from retrieval.timeline import Timeline, build_timeline
 from retrieval.trend import (
     ReportTerms,
@@ -55,12 +56,37 @@ from retrieval.trend import (
 from retrieval.vectors import ReportVectors, report_vectors
 
 ProgressFn = Callable[[str], None]
+ANSWER_ATTEMPTS = 5  # an answer that met a newer database version is started again this often
 
 BUNDLED_STATE_KEY = "bundled_corpus_loaded"  # set once, so removing every report stays removed
 
 
+class StaleSnapshot(Exception):
+    """The database moved to a newer version while an answer was being put together."""
+
+
+class ChangingTooFast(UserError):
+    """Every attempt at an answer met a newer database version."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One database version: its generation, the index built from it, and its report list."""
+
+    generation: int
+    searcher: Searcher
+    reports: Mapping[str, StoredReport]
+
+
 class Library:
-    """Holds a writer and a reader connection and the in-memory index; safe to await on the loop."""
+    """Holds a writer and a reader connection and the in-memory index; safe to await on the loop.
+
+    Every answer is made from one Snapshot: the index, the report list and every paragraph it
+    quotes belong to the same database generation. Before each answer the reader checks the
+    generation (one indexed row), so a change committed by another process (a CLI ingest, a
+    second bot) is picked up first; a paragraph read that meets a newer generation starts the
+    answer again on the new snapshot.
+    """
 
     def __init__(
         self, path: Path, writer: Store | None, reader: Store, embedder: Embedder | None = None
@@ -69,11 +95,12 @@ class Library:
         self._writer = writer  # None when read-only
         self._reader = reader  # a second connection: readers never see a write in progress
         self._embedder = embedder  # the semantic layer's model; None when it is off
-        self._searcher: Searcher | None = None
-        self._reports: dict[str, StoredReport] = {}
+        self._snapshot: Snapshot | None = None
+        self._series_cache: _SeriesCache | None = None  # the trend's, per report set, lazily
         self._manifest: tuple[ManifestEntry, ...] = ()  # matched by symbol or by file name
         self._write_lock = asyncio.Lock()
-        self._series_cache: _SeriesCache | None = None  # issue 11: per report set, built lazily
+        self._pin_lock = asyncio.Lock()
+        self._pinned: Store | None = None  # opened for the first pinned answer (_answer_pinned)
 
     @classmethod
     async def open(
@@ -107,14 +134,16 @@ class Library:
             library._manifest = tuple(manifest)
             if bootstrap and library._writer is not None:
                 await library._bootstrap(progress or _silent)
-            await library._load(progress or _silent)
+            if library._snapshot is None:  # a bootstrap installs what it built
+                async with library._write_lock:
+                    await library._load(progress or _silent)
         except BaseException:
             await library.close()
             raise
         return library
 
     async def close(self) -> None:
-        for store in (self._reader, self._writer):
+        for store in (self._pinned, self._reader, self._writer):
             if store is not None:
                 await store.close()
 
@@ -131,27 +160,45 @@ class Library:
 
     # ---- reading ----------------------------------------------------------------------------
 
+    @property
+    def _reports(self) -> Mapping[str, StoredReport]:
+        assert self._snapshot is not None, "Library.open loads the index"
+        return self._snapshot.reports
+
+    @property
+    def _searcher(self) -> Searcher:
+        assert self._snapshot is not None, "Library.open loads the index"
+        return self._snapshot.searcher
+
+    async def current(self) -> Snapshot:
+        """The snapshot of the database as it is now; reloads it if another process changed it."""
+        snapshot = self._snapshot
+        assert snapshot is not None, "Library.open loads the index"
+        if await self._reader.generation() == snapshot.generation:
+            return snapshot
+        # Our own writes install their snapshot under the write lock: wait for one in progress
+        # rather than loading from disk what it is about to install.
+        async with self._write_lock:
+            snapshot = self._snapshot
+            assert snapshot is not None
+            if await self._reader.generation() != snapshot.generation:
+                await self._load(_silent)
+            assert self._snapshot is not None
+            return self._snapshot
+
     async def reports(self) -> list[ReportSummary]:
         """Every report, in symbol order (year, then number)."""
+        snapshot = await self.current()
         return [
             ReportSummary(stored.meta, stored.paragraph_count, stored.footnote_count)
-            for stored in sorted(self._reports.values(), key=lambda s: symbol_order(s.meta.symbol))
+            for stored in sorted(
+                snapshot.reports.values(), key=lambda s: symbol_order(s.meta.symbol)
+            )
         ]
 
     async def resolve_report(self, typed: str) -> str:
         """Canonical symbol for a loosely typed one ("s/2018/80"); else UnknownReport."""
-        known = sorted(self._reports, key=symbol_order)
-        wanted = _normalized(typed)
-        for symbol in known:
-            if _normalized(symbol).casefold() == wanted.casefold():
-                return symbol
-        if (named := self._series_name(typed)) is not None:  # "sixth report", "latest"
-            return named
-        if not known:
-            raise UnknownReport(f"no report {wanted}: the library is empty (add one with ingest)")
-        closest = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {closest[0]}?" if closest else ""
-        raise UnknownReport(f"no report {wanted} (known: {', '.join(known)}{hint})")
+        return _resolve(typed, (await self.current()).reports)
 
     async def cite(self, report: str, first: int, last: int | None = None) -> list[Paragraph]:
         """Paragraphs first..last (inclusive) of a report; UnknownReport / UnknownParagraph."""
@@ -174,7 +221,7 @@ class Library:
         if report is not None:
             return await self._reader.paragraphs(await self.resolve_report(report))
         paragraphs: list[Paragraph] = []
-        for symbol in sorted(self._reports, key=symbol_order):
+        for symbol in sorted((await self.current()).reports, key=symbol_order):
             paragraphs.extend(await self._reader.paragraphs(symbol))
         return paragraphs
 
@@ -186,20 +233,70 @@ class Library:
         report: str | None = None,
         year: int | None = None,
     ) -> Answer:
-        """Rank paragraphs for a question; never raises for odd input, explains empty answers."""
-        if report is None and (named := self._series_in_question(question)):  # issue 11
+        """Rank paragraphs for a question; never raises for odd input, explains empty answers.
+
+        The whole answer comes from one database version (see Snapshot); if the database moves
+        on while it is being made, it is made again on the new version.
+        """
+        if report is None and (named := self._series_in_question(question)):
             answer = await self.ask(named[1], k=k, report=named[0], year=year)
-            return dataclasses.replace(answer, query=question)
-        symbol = await self.resolve_report(report) if report else None
-        assert self._searcher is not None, "Library.open loads the index"
-        return await answer_question(
-            self._searcher,
-            self._reader.fetch_paragraphs,
-            question,
-            k=k,
-            report=symbol,
-            year=year,
-        )
+            return dataclasses.replace(answer, query=question)  # "what did the sixth report say"
+        for _attempt in range(ANSWER_ATTEMPTS):
+            snapshot = await self.current()
+            symbol = _report_symbol(report, snapshot.reports)
+            try:
+                return await answer_question(
+                    snapshot.searcher,
+                    self._fetch_at(snapshot.generation),
+                    question,
+                    k=k,
+                    report=symbol,
+                    year=year,
+                )
+            except StaleSnapshot:
+                continue
+        return await self._answer_pinned(question, k=k, report=report, year=year)
+
+    async def _answer_pinned(
+        self, question: str, *, k: int, report: str | None, year: int | None
+    ) -> Answer:
+        """Answer inside one read transaction: the last resort when writes keep overtaking.
+
+        WAL readers never block writers, but answers made this way queue up one at a time on a
+        connection of their own, so it is kept for when the optimistic way keeps losing.
+        """
+        async with self._pin_lock:
+            if self._pinned is None:
+                self._pinned = await Store.open(self.path, read_only=self._writer is None)
+            store = self._pinned
+            async with store.read_transaction():
+                snapshot = self._snapshot
+                generation = await store.generation()
+                if snapshot is None or snapshot.generation != generation:
+                    snapshot = await self._read_snapshot(store, _silent, rebuild=True)
+                    assert snapshot is not None
+                    snapshot = await self._with_semantic(snapshot, _silent, store=store, save=False)
+                symbol = _report_symbol(report, snapshot.reports)
+                return await answer_question(
+                    snapshot.searcher,
+                    self._fetch_at(snapshot.generation, store),
+                    question,
+                    k=k,
+                    report=symbol,
+                    year=year,
+                )
+
+    def _fetch_at(self, generation: int, store: Store | None = None) -> Fetch:
+        """A paragraph fetch that refuses to return rows of any generation but `generation`."""
+        reader = store or self._reader
+
+        async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+            found_in, paragraphs = await reader.fetch_paragraphs_at(keys)
+            if found_in != generation:
+                raise StaleSnapshot(f"index of generation {generation}, rows of {found_in}")
+            return paragraphs
+
+        return fetch
 
     # ---- writing ----------------------------------------------------------------------------
 
@@ -242,8 +339,8 @@ class Library:
                 await _put(writer, report, source=source, digest=digest, segment=segment)
                 if vectors is not None:
                     await writer.put_vectors(report.symbol, vectors.model, vectors.to_bytes())
-                searcher = await self._rebuild_in(writer)
-            await self._install(searcher)
+                snapshot = await self._rebuild_in(writer)
+            self._snapshot = await self._with_semantic(snapshot, _silent)
         return _result(report, "added" if previous is None else "replaced")
 
     async def remove(self, report: str) -> ReportSummary:
@@ -251,11 +348,13 @@ class Library:
         writer = self._writable()
         symbol = await self.resolve_report(report)
         async with self._write_lock:
-            stored = self._reports[symbol]
+            stored = self._reports.get(symbol)
             async with writer.transaction():
+                if stored is None or not await writer.content_hash(symbol):
+                    raise UnknownReport(f"no report {symbol} (it was just removed)")
                 await writer.delete_report(symbol)
-                searcher = await self._rebuild_in(writer)
-            await self._install(searcher)
+                snapshot = await self._rebuild_in(writer)
+            self._snapshot = await self._with_semantic(snapshot, _silent)
         return ReportSummary(stored.meta, stored.paragraph_count, stored.footnote_count)
 
     def _writable(self) -> Store:
@@ -263,23 +362,24 @@ class Library:
             raise StoreError(f"{self.path} is open read-only; nothing can be changed")
         return self._writer
 
-    async def _rebuild_in(self, writer: Store) -> Searcher:
+    async def _rebuild_in(self, writer: Store) -> Snapshot:
         """Rebuild the global index from every segment as this transaction sees them; store it.
 
         Runs inside the write transaction, so a concurrent writer in another process cannot slip
-        a report in between reading the segments and writing the index built from them.
+        a report in between reading the segments and writing the index built from them. The
+        snapshot returned is installed only after the transaction commits.
         """
         segments = await writer.segments()
-        metas = {stored.meta.symbol: stored.meta for stored in await writer.reports()}
+        _, stored = await writer.reports_at()
+        metas = {s.meta.symbol: s.meta for s in stored}
         _check_segments(segments, metas)
         searcher = await asyncio.to_thread(Searcher.rebuild, segments, metas)
-        await writer.put_blobs(await asyncio.to_thread(searcher.to_blobs))
-        return searcher
-
-    async def _install(self, searcher: Searcher) -> None:
-        """Swap in a committed index and the report list that goes with it."""
-        self._reports = {stored.meta.symbol: stored for stored in await self._reader.reports()}
-        self._searcher = await self._with_semantic(searcher, _silent)
+        blobs = await asyncio.to_thread(searcher.to_blobs)
+        state = await writer.put_blobs(blobs)
+        # Written before COMMIT: if the commit fails, nothing names this file; it goes later.
+        assert state.index_id is not None
+        await asyncio.to_thread(write_index_file, self.path, state.index_id, blobs)
+        return Snapshot(state.generation, searcher, {s.meta.symbol: s for s in stored})
 
     # ---- the semantic layer -----------------------------------------------------------------
 
@@ -305,13 +405,23 @@ class Library:
         except ValueError:
             return {}
 
-    async def _with_semantic(self, searcher: Searcher, progress: ProgressFn) -> Searcher:
-        """Attach the stored paragraph vectors; encode (and store) any report lacking them."""
+    async def _with_semantic(
+        self,
+        snapshot: Snapshot,
+        progress: ProgressFn,
+        *,
+        store: Store | None = None,
+        save: bool = True,
+    ) -> Snapshot:
+        """Attach the stored paragraph vectors; encode (and, with `save`, store) any report
+        lacking them. Callers that save hold the write lock."""
+        searcher = snapshot.searcher
         if self._embedder is None:
-            return searcher.with_semantic(None)
+            return replace(snapshot, searcher=searcher.with_semantic(None))
+        reader = store or self._reader
         model = self._embedder.model_id
         vectors: dict[str, ReportVectors] = {}
-        for symbol, blob in (await self._reader.vectors(model)).items():
+        for symbol, blob in (await reader.vectors(model)).items():
             try:
                 vectors[symbol] = ReportVectors.from_bytes(blob)
             except ValueError:
@@ -320,72 +430,96 @@ class Library:
             if symbol in vectors and vectors[symbol].numbers == tuple(numbers):
                 continue
             progress(f"encoding {symbol} for the semantic layer ({len(numbers)} paragraphs)")
-            vectors[symbol] = await self._encode_stored(symbol)
+            vectors[symbol] = await self._encode_stored(symbol, snapshot, reader, save=save)
         layer = SemanticLayer.align(
             searcher.doc_reports(), vectors, self._embedder.encode_query, model
         )
-        return searcher.with_semantic(layer)
+        return replace(snapshot, searcher=searcher.with_semantic(layer))
 
-    async def _encode_stored(self, symbol: str) -> ReportVectors:
+    async def _encode_stored(
+        self, symbol: str, snapshot: Snapshot, reader: Store, *, save: bool
+    ) -> ReportVectors:
         """Vectors for a report already in the database (made before the layer existed)."""
-        meta = self._reports[symbol].meta if symbol in self._reports else ReportMeta(symbol)
-        report = Report(meta, tuple(await self._reader.paragraphs(symbol)))
+        stored = snapshot.reports.get(symbol)
+        meta = stored.meta if stored else ReportMeta(symbol)
+        report = Report(meta, tuple(await reader.paragraphs(symbol)))
         vectors = await self._encode(report)
         assert vectors is not None
-        if self._writer is not None:
-            async with self._write_lock, self._writer.transaction():
+        if save and self._writer is not None:
+            async with self._writer.transaction():  # the caller holds the write lock
                 await self._writer.put_vectors(symbol, vectors.model, vectors.to_bytes())
         return vectors
 
     async def _load(self, progress: ProgressFn) -> None:
-        """Load the stored index; if it is missing or of another version, rebuild it."""
-        stored = await self._reader.reports()
+        """Load the stored index of the current generation; rebuild it if stale or unreadable."""
+        async with self._reader.read_transaction():
+            snapshot = await self._read_snapshot(
+                self._reader, progress, rebuild=self._writer is None
+            )
+        if snapshot is None:  # writable, and the stored index is stale: rebuild and save it
+            snapshot = await self._rebuild_and_save(progress)
+        self._snapshot = await self._with_semantic(snapshot, progress)
+
+    async def _read_snapshot(
+        self, store: Store, progress: ProgressFn, *, rebuild: bool
+    ) -> Snapshot | None:
+        """The snapshot `store` sees (call inside its read transaction); None if the stored index
+        is stale or unreadable and `rebuild` is False, else it is rebuilt in memory."""
+        state = await store.index_state()
+        generation, stored = await store.reports_at()
         metas = {s.meta.symbol: s.meta for s in stored}
-        searcher = await self._searcher_from_blobs(metas)
+        searcher = None
+        if state.is_current:
+            searcher = await self._searcher_from_stored(store, state, metas)
         if searcher is None:
-            try:
-                searcher = await self._rebuild_from_segments(metas)
-            except ValueError:  # segments of another version: the paragraphs are the truth
-                progress(f"re-indexing {self.path.name} from its stored paragraphs")
-                searcher = await self._reindex(metas)
-        self._reports = {s.meta.symbol: s for s in stored}
-        self._searcher = await self._with_semantic(searcher, progress)
+            if not rebuild:
+                return None
+            searcher = await self._rebuild_in_memory(store, metas, progress)
+        return Snapshot(generation, searcher, {s.meta.symbol: s for s in stored})
 
-    async def _searcher_from_blobs(self, metas: dict[str, ReportMeta]) -> Searcher | None:
-        blobs = await self._reader.blobs()
-        if not blobs:
-            return None
+    async def _searcher_from_stored(
+        self, store: Store, state: IndexState, metas: dict[str, ReportMeta]
+    ) -> Searcher | None:
+        """Load the stored index: mapped from its file if there is one, else out of SQLite
+        (then the file is written, when the database is writable, for the next start)."""
+        assert state.index_id is not None
+        mapped = await asyncio.to_thread(map_index_file, self.path, state.index_id)
+        if mapped is not None:
+            searcher = await _searcher_from_blobs(mapped, metas)
+            if searcher is not None:
+                return searcher
+        blobs = await store.blobs()
+        searcher = await _searcher_from_blobs(blobs, metas)
+        if searcher is not None and self._writer is not None:
+            await asyncio.to_thread(write_index_file, self.path, state.index_id, blobs)
+        return searcher
+
+    async def _rebuild_in_memory(
+        self, store: Store, metas: dict[str, ReportMeta], progress: ProgressFn
+    ) -> Searcher:
+        """Merge the stored segments again, or re-index the paragraphs if they are unreadable."""
+        segments = await store.segments()
         try:
-            return await asyncio.to_thread(Searcher.from_blobs, blobs, metas)
-        except (ValueError, KeyError):  # written by another version of the index
-            return None
-
-    async def _rebuild_from_segments(self, metas: dict[str, ReportMeta]) -> Searcher:
-        """Merge the stored segments again; save the result when writable."""
-        if self._writer is None:
-            segments = await self._reader.segments()
             _check_segments(segments, metas)
             return await asyncio.to_thread(Searcher.rebuild, segments, metas)
-        async with self._write_lock, self._writer.transaction():
-            return await self._rebuild_in(self._writer)
-
-    async def _reindex(self, metas: dict[str, ReportMeta]) -> Searcher:
-        """Build every segment again from stored paragraphs; save them when writable."""
-        segments: dict[str, bytes] = {}
-        for symbol, meta in metas.items():
-            report = Report(
-                meta,
-                tuple(await self._reader.paragraphs(symbol)),
-                tuple(await self._reader.headings(symbol)),
-                tuple(await self._reader.footnotes(symbol)),
-            )
-            segments[symbol] = await asyncio.to_thread(build_segment, report)
-        if self._writer is None:
+        except ValueError:  # segments of another version: the paragraphs are the truth
+            progress(f"re-indexing {self.path.name} from its stored paragraphs")
+            segments = await _segments_from_paragraphs(store, metas)
             return await asyncio.to_thread(Searcher.rebuild, segments, metas)
-        async with self._write_lock, self._writer.transaction():
-            for symbol, segment in segments.items():
-                await self._writer.put_segment(symbol, segment)
-            return await self._rebuild_in(self._writer)
+
+    async def _rebuild_and_save(self, progress: ProgressFn) -> Snapshot:
+        """Rebuild the stored index in a write transaction (re-indexing if segments are bad)."""
+        writer = self._writable()
+        try:
+            async with writer.transaction():
+                return await self._rebuild_in(writer)
+        except ValueError:  # segments of another version: the paragraphs are the truth
+            progress(f"re-indexing {self.path.name} from its stored paragraphs")
+        async with writer.transaction():
+            metas = {s.meta.symbol: s.meta for s in await writer.reports()}
+            for symbol, segment in (await _segments_from_paragraphs(writer, metas)).items():
+                await writer.put_segment(symbol, segment)
+            return await self._rebuild_in(writer)
 
     async def _bootstrap(self, progress: ProgressFn) -> None:
         """Load the bundled reports in one transaction, once per database."""
@@ -413,8 +547,9 @@ class Library:
                 await _put(writer, report, source=source, digest=digest, segment=segment)
                 if encoded is not None:
                     await writer.put_vectors(report.symbol, encoded.model, encoded.to_bytes())
-            await self._rebuild_in(writer)
+            snapshot = await self._rebuild_in(writer)
             await writer.set_state(BUNDLED_STATE_KEY, dt.datetime.now(dt.UTC).isoformat())
+        self._snapshot = await self._with_semantic(snapshot, progress)
         total = sum(len(report.paragraphs) for report, *_ in reports)
         elapsed_s = time.perf_counter() - started
         elapsed = f"{elapsed_s:.1f} s"
@@ -425,13 +560,6 @@ class Library:
     def series(self) -> list[ReportMeta]:
         """Every report, oldest first."""
         return series_order([stored.meta for stored in self._reports.values()])
-
-    def _series_name(self, typed: str) -> str | None:
-        """The symbol series words name ("the latest report"); UnknownReport if none is held."""
-        try:
-            return resolve_series_name(typed, self.series())
-        except SeriesNameError as error:
-            raise UnknownReport(str(error)) from None
 
     def _series_in_question(self, question: str) -> tuple[str, str] | None:
         """(symbol, the question without the words) for "what did the sixth report say"."""
@@ -557,6 +685,33 @@ async def _put(writer: Store, report: Report, *, source: str, digest: str, segme
     )
 
 
+async def _segments_from_paragraphs(
+    store: Store, metas: Mapping[str, ReportMeta]
+) -> dict[str, bytes]:
+    """Index every report again from its stored paragraphs, headings and footnotes."""
+    segments: dict[str, bytes] = {}
+    for symbol, meta in metas.items():
+        report = Report(
+            meta,
+            tuple(await store.paragraphs(symbol)),
+            tuple(await store.headings(symbol)),
+            tuple(await store.footnotes(symbol)),
+        )
+        segments[symbol] = await asyncio.to_thread(build_segment, report)
+    return segments
+
+
+async def _searcher_from_blobs(
+    blobs: Mapping[str, bytes | memoryview], metas: dict[str, ReportMeta]
+) -> Searcher | None:
+    if not blobs:
+        return None
+    try:
+        return await asyncio.to_thread(Searcher.from_blobs, blobs, metas)  # type: ignore[arg-type]
+    except (ValueError, KeyError):  # written by another version of the index
+        return None
+
+
 def _check_segments(segments: dict[str, bytes], metas: dict[str, ReportMeta]) -> None:
     if missing := sorted(set(metas) - set(segments)):
         raise ValueError(f"no index segment for {', '.join(missing)}")
@@ -609,6 +764,31 @@ def number_ranges(numbers: Sequence[int]) -> str:
         if number is not None:
             start = previous = number
     return ", ".join(parts)
+
+
+def _report_symbol(typed: str | None, reports: Mapping[str, StoredReport]) -> str | None:
+    """The symbol a report filter names: a symbol or series words ("latest", "sixth report")."""
+    return _resolve(typed, reports) if typed else None
+
+
+def _resolve(typed: str, reports: Mapping[str, StoredReport]) -> str:
+    """Canonical symbol for a loosely typed one ("s/2018/80"); else UnknownReport."""
+    known = sorted(reports, key=symbol_order)
+    wanted = _normalized(typed)
+    for symbol in known:
+        if _normalized(symbol).casefold() == wanted.casefold():
+            return symbol
+    try:  # "sixth report", "latest"
+        named = resolve_series_name(typed, series_order([s.meta for s in reports.values()]))
+    except SeriesNameError as error:
+        raise UnknownReport(str(error)) from None
+    if named is not None:
+        return named
+    if not known:
+        raise UnknownReport(f"no report {wanted}: the library is empty (add one with ingest)")
+    closest = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {closest[0]}?" if closest else ""
+    raise UnknownReport(f"no report {wanted} (known: {', '.join(known)}{hint})")
 
 
 def _normalized(typed: str) -> str:

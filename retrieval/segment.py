@@ -14,8 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from mmap import mmap
 
 SEGMENT_MAGIC = b"RBSEG1\n"
 
@@ -68,26 +72,26 @@ def build_segment(
         "words": np.frombuffer(b"".join(words), dtype=np.uint8),
         "extras": np.frombuffer(extras, dtype=np.uint8),
     }
-    return _pack({"report": report}, arrays, SEGMENT_MAGIC)
+    return pack_arrays({"report": report}, arrays, SEGMENT_MAGIC)
 
 
 def read_segment(data: bytes) -> tuple[str, dict[str, np.ndarray]]:
     """The report symbol and the arrays of a segment, as views of `data` (no copies)."""
-    header, arrays = _unpack(data, SEGMENT_MAGIC)
+    header, arrays = unpack_arrays(data, SEGMENT_MAGIC)
     return str(header["report"]), arrays
 
 
 def read_segment_extras(data: bytes) -> bytes:
     """The opaque payload stored with a segment (the search layer's learned aliases)."""
-    return _unpack(data, SEGMENT_MAGIC)[1]["extras"].tobytes()
+    return unpack_arrays(data, SEGMENT_MAGIC)[1]["extras"].tobytes()
 
 
 def read_segment_report(data: bytes) -> str:
     """The report symbol a segment indexes."""
-    return str(_unpack(data, SEGMENT_MAGIC)[0]["report"])
+    return str(unpack_arrays(data, SEGMENT_MAGIC)[0]["report"])
 
 
-def _pack(header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes) -> bytes:
+def pack_arrays(header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes) -> bytes:
     """Concatenate arrays behind a JSON header naming dtype, shape and offset of each."""
     layout, chunks, offset = {}, [], 0
     for name, arr in arrays.items():
@@ -101,9 +105,11 @@ def _pack(header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: by
     return magic + len(head).to_bytes(8, "little") + head + b"".join(chunks)
 
 
-def _unpack(data: bytes, magic: bytes) -> tuple[dict[str, object], dict[str, np.ndarray]]:
-    """Views (no copies) of the arrays in a container made by _pack."""
-    if not data.startswith(magic):
+def unpack_arrays(
+    data: bytes | mmap, magic: bytes
+) -> tuple[dict[str, object], dict[str, np.ndarray]]:
+    """Views (no copies) of the arrays in a container made by pack_arrays (bytes or an mmap)."""
+    if data[: len(magic)] != magic:
         raise ValueError("not an index segment of this version; rebuild it from the paragraphs")
     size = int.from_bytes(data[len(magic) : len(magic) + 8], "little")
     start = len(magic) + 8

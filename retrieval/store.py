@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -89,6 +91,26 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (report, model)
     );
     """,
+    # 3: the database generation and the stored index's (snapshot reads, retrieval/library.py).
+    """
+    -- Every committed change to the reports bumps `generation` (the triggers see every write
+    -- path); the stored index records the generation it was built from. A reader compares the
+    -- two to tell a current index from a stale one, and checks each paragraph read against it.
+    -- `index_id` names the stored index (and its memory-mapped copy, retrieval/index_file.py).
+    CREATE TABLE library_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL,
+        index_generation INTEGER,
+        index_id TEXT
+    );
+    INSERT INTO library_version (id, generation) VALUES (1, 1);
+    CREATE TRIGGER report_inserted AFTER INSERT ON report
+    BEGIN UPDATE library_version SET generation = generation + 1; END;
+    CREATE TRIGGER report_deleted AFTER DELETE ON report
+    BEGIN UPDATE library_version SET generation = generation + 1; END;
+    CREATE TRIGGER report_updated AFTER UPDATE ON report
+    BEGIN UPDATE library_version SET generation = generation + 1; END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -97,6 +119,29 @@ BUSY_TIMEOUT_S = 10.0  # another process's ingest holds the write lock while it 
 
 class StoreError(UserError):
     """The database cannot be used as asked (corrupt, too new, read-only, locked); says which."""
+
+
+class DatabaseFault(StoreError):
+    """The database broke under a running process (deleted, replaced, corrupt): the operator's
+    problem, not the asker's. str() names the file for the log; `public` is what members see."""
+
+    public = (
+        "The reports database is not working right now, so nothing was read or changed. "
+        "The operator has been alerted; please try again later."
+    )
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """Which index is stored: the data's generation, the index's, and the index's id."""
+
+    generation: int
+    index_generation: int | None
+    index_id: str | None
+
+    @property
+    def is_current(self) -> bool:
+        return self.index_id is not None and self.index_generation == self.generation
 
 
 @dataclass(frozen=True)
@@ -119,6 +164,8 @@ class Store:
         self.read_only = read_only
         self.created = False  # True when open() found no schema and made one
         self._in_transaction = False
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file we opened
+        self._serving = False  # past open(): a broken database is now the operator's problem
 
     @classmethod
     async def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
@@ -132,9 +179,11 @@ class Store:
         store = cls(db, path, read_only=False)
         try:
             await store._prepare_writable()
+            store._identity = _file_identity(path)
         except BaseException:
             await db.close()
             raise
+        store._serving = True
         return store
 
     async def close(self) -> None:
@@ -170,11 +219,44 @@ class Store:
 
     @asynccontextmanager
     async def _errors(self) -> AsyncIterator[None]:
-        """Turn SQLite's errors into a message that names the file."""
+        """Turn SQLite's errors into a message that names the file.
+
+        While opening, a bad file is the caller's to fix (the CLI shows the path). Once serving,
+        a busy database is a "try again" for the user, anything else (corruption, I/O) is a
+        DatabaseFault: logged for the operator, never shown with its path to members.
+        """
         try:
             yield
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.path}: {_describe(error)}") from error
+            text = str(error)
+            if not self._serving:
+                raise StoreError(f"{self.path}: {_describe(error)}") from error
+            if "locked" in text or "busy" in text:
+                raise StoreError(
+                    "the reports database is busy (another process is writing); try again"
+                ) from error
+            raise DatabaseFault(f"{self.path}: {text}") from error
+
+    def check_file(self) -> None:
+        """Refuse to write to a database file that was deleted or replaced since it was opened.
+
+        SQLite keeps writing to the open (now unlinked or superseded) file and reports success,
+        so a write would be lost at the next start: fail loudly instead.
+        """
+        if self._identity is None:
+            return
+        try:
+            now = _file_identity(self.path)
+        except FileNotFoundError:
+            raise DatabaseFault(
+                f"{self.path} was deleted while reportbot had it open; nothing was written "
+                "(restore the file or restart reportbot)"
+            ) from None
+        if now != self._identity:
+            raise DatabaseFault(
+                f"{self.path} was replaced by another file while reportbot had it open; "
+                "nothing was written (restart reportbot to use the new file)"
+            )
 
     # ---- writes -----------------------------------------------------------------------------
 
@@ -185,11 +267,13 @@ class Store:
             raise StoreError(f"{self.path} is open read-only; nothing can be changed")
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
+        self.check_file()
         async with self._errors():
             await self._run("BEGIN IMMEDIATE")
         self._in_transaction = True
         try:
             yield self
+            self.check_file()  # the file may have gone while the transaction was open
             async with self._errors():
                 await self._run("COMMIT")
         except BaseException:
@@ -197,6 +281,20 @@ class Store:
             raise
         finally:
             self._in_transaction = False
+
+    @asynccontextmanager
+    async def read_transaction(self) -> AsyncIterator[Store]:
+        """BEGIN … COMMIT around reads: every statement inside sees one database version."""
+        async with self._errors():
+            await self._run("BEGIN")
+        try:
+            yield self
+        finally:
+            # COMMIT, not ROLLBACK: a rollback would abort other coroutines' statements that
+            # are still being read on this connection; ending a read transaction never fails.
+            if self._db.in_transaction:
+                async with self._errors():
+                    await self._run("COMMIT")
 
     async def _rollback_quietly(self) -> None:
         # A failed COMMIT or statement may already have ended the transaction.
@@ -295,14 +393,22 @@ class Store:
                 (symbol, model, data),
             )
 
-    async def put_blobs(self, blobs: Mapping[str, bytes]) -> None:
-        """Replace the whole global index with `blobs`."""
+    async def put_blobs(self, blobs: Mapping[str, bytes]) -> IndexState:
+        """Replace the whole global index with `blobs`, built from this transaction's reports.
+
+        Returns the generation the index now belongs to and its new (random) id.
+        """
         self._require_transaction()
         async with self._errors():
             await self._run("DELETE FROM index_blob")
             await self._run_many(
                 "INSERT INTO index_blob (name, data) VALUES (?, ?)", sorted(blobs.items())
             )
+            await self._run(
+                "UPDATE library_version SET index_generation = generation, index_id = ?",
+                (secrets.token_hex(16),),
+            )
+        return await self.index_state()
 
     async def set_state(self, key: str, value: str) -> None:
         self._require_transaction()
@@ -319,29 +425,41 @@ class Store:
         row = await self._one("SELECT value FROM library_state WHERE key = ?", (key,))
         return None if row is None else str(row[0])
 
+    async def generation(self) -> int:
+        """The database's current generation: one indexed row, cheap enough for every answer."""
+        row = await self._one("SELECT generation FROM library_version")
+        return int(row[0]) if row else 0
+
     async def reports(self) -> list[StoredReport]:
         """Every stored report with its paragraph and footnote counts (unordered)."""
+        return (await self.reports_at())[1]
+
+    async def reports_at(self) -> tuple[int, list[StoredReport]]:
+        """Every stored report and the generation they belong to, read in one statement."""
         rows = await self._all(
-            "SELECT r.symbol, r.title, r.date, r.ordinal, r.language, r.source, r.content_hash,"
+            "SELECT v.generation, r.symbol, r.title, r.date, r.ordinal, r.language, r.source,"
+            " r.content_hash,"
             " (SELECT count(*) FROM paragraph p WHERE p.report = r.symbol),"
             " (SELECT count(*) FROM footnote f WHERE f.report = r.symbol)"
-            " FROM report r"
+            " FROM library_version v LEFT JOIN report r ON 1"
         )
-        return [
+        generation = int(rows[0][0]) if rows else 0
+        return generation, [
             StoredReport(
                 meta=ReportMeta(
-                    symbol=row[0],
-                    title=row[1],
-                    date=dt.date.fromisoformat(row[2]) if row[2] else None,
-                    ordinal=row[3],
-                    language=row[4],
+                    symbol=row[1],
+                    title=row[2],
+                    date=dt.date.fromisoformat(row[3]) if row[3] else None,
+                    ordinal=row[4],
+                    language=row[5],
                 ),
-                source=row[5],
-                content_hash=row[6],
-                paragraph_count=row[7],
-                footnote_count=row[8],
+                source=row[6],
+                content_hash=row[7],
+                paragraph_count=row[8],
+                footnote_count=row[9],
             )
             for row in rows
+            if row[1] is not None
         ]
 
     async def content_hash(self, symbol: str) -> str | None:
@@ -357,46 +475,43 @@ class Store:
     async def paragraphs(
         self, symbol: str, first: int | None = None, last: int | None = None
     ) -> list[Paragraph]:
-        """Paragraphs of one report in number order, optionally only first..last."""
+        """Paragraphs of one report in number order, optionally only first..last.
+
+        One statement reads paragraphs and footnotes, so they come from one database version.
+        """
         lo = -(2**62) if first is None else first
         hi = 2**62 if last is None else last
         rows = await self._all(
-            "SELECT number, text, section FROM paragraph"
-            " WHERE report = ? AND number BETWEEN ? AND ? ORDER BY number",
+            f"SELECT p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P} FROM paragraph p"
+            " WHERE p.report = ? AND p.number BETWEEN ? AND ? ORDER BY p.number",
             (symbol, lo, hi),
         )
-        links = await self._all(
-            "SELECT pf.paragraph, f.number, f.text FROM paragraph_footnote pf"
-            " JOIN footnote f ON f.report = pf.report AND f.number = pf.footnote"
-            " WHERE pf.report = ? AND pf.paragraph BETWEEN ? AND ? ORDER BY f.number",
-            (symbol, lo, hi),
-        )
-        notes: dict[int, list[Footnote]] = {}
-        for paragraph, number, text in links:
-            notes.setdefault(paragraph, []).append(Footnote(number, text))
-        return [
-            Paragraph(
-                report=symbol,
-                number=number,
-                text=text,
-                section=tuple(json.loads(section)),
-                footnotes=tuple(notes.get(number, ())),
-            )
-            for number, text, section in rows
-        ]
+        return [_paragraph(row) for row in rows]
 
     async def fetch_paragraphs(self, keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
         """Paragraphs named by (report, number) keys, in the keys' order; unknown keys skipped."""
-        found: dict[tuple[str, int], Paragraph] = {}
-        wanted: dict[str, set[int]] = {}
-        for symbol, number in keys:
-            wanted.setdefault(symbol, set()).add(number)
-        for symbol, numbers in wanted.items():
-            # One range read per report is cheaper than many IN lists at this size.
-            for paragraph in await self.paragraphs(symbol, min(numbers), max(numbers)):
-                if paragraph.number in numbers:
-                    found[(symbol, paragraph.number)] = paragraph
-        return [found[key] for key in keys if key in found]
+        return (await self.fetch_paragraphs_at(keys))[1]
+
+    async def fetch_paragraphs_at(
+        self, keys: Sequence[tuple[str, int]]
+    ) -> tuple[int, list[Paragraph]]:
+        """The generation and the paragraphs named by keys (keys' order), in one statement.
+
+        A single statement reads one database version, so the caller can check the paragraphs
+        against the index it ranked them with. Each key is a primary-key lookup: no range reads.
+        """
+        rows = await self._all(
+            "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
+            " UNION ALL"
+            f" SELECT NULL, p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P}, k.key"
+            " FROM json_each(?) AS k JOIN paragraph p"
+            " ON p.report = json_extract(k.value, '$[0]')"
+            " AND p.number = json_extract(k.value, '$[1]')",
+            (json.dumps([[symbol, number] for symbol, number in keys]),),
+        )
+        generation = next((int(row[0]) for row in rows if row[0] is not None), 0)
+        found = sorted((row for row in rows if row[1] is not None), key=lambda row: row[6])
+        return generation, [_paragraph(row[1:6]) for row in found]
 
     async def headings(self, symbol: str) -> list[Heading]:
         rows = await self._all(
@@ -431,8 +546,16 @@ class Store:
         return {str(r[0]): bytes(r[1]) for r in rows}
 
     async def blobs(self) -> dict[str, bytes]:
+        """The stored index blobs (read them inside a read transaction with index_state())."""
         rows = await self._all("SELECT name, data FROM index_blob")
         return {str(name): bytes(data) for name, data in rows}
+
+    async def index_state(self) -> IndexState:
+        """Which index is stored, and for which generation; one small row, no blobs."""
+        row = await self._one("SELECT generation, index_generation, index_id FROM library_version")
+        if row is None:
+            return IndexState(0, None, None)
+        return IndexState(int(row[0]), None if row[1] is None else int(row[1]), row[2])
 
     async def integrity_check(self) -> str:
         rows = await self._all("PRAGMA integrity_check")
@@ -479,6 +602,32 @@ def _number(footnote: Footnote) -> int:
     return footnote.number
 
 
+# The footnotes a paragraph row `p` cites, as a JSON list of [number, text] (in any order).
+_FOOTNOTES_OF_P = (
+    "(SELECT json_group_array(json_array(f.number, f.text)) FROM paragraph_footnote pf"
+    " JOIN footnote f ON f.report = pf.report AND f.number = pf.footnote"
+    " WHERE pf.report = p.report AND pf.paragraph = p.number)"
+)
+
+
+def _paragraph(row: Sequence[object]) -> Paragraph:
+    """A Paragraph from (report, number, text, section JSON, footnotes JSON)."""
+    report, number, text, section, notes = row
+    footnotes = sorted((Footnote(int(n), str(t)) for n, t in json.loads(str(notes))), key=_number)
+    return Paragraph(
+        report=str(report),
+        number=int(number),  # type: ignore[call-overload]
+        text=str(text),
+        section=tuple(json.loads(str(section))),
+        footnotes=tuple(footnotes),
+    )
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino
+
+
 async def _connect(database: str, *, uri: bool, label: Path) -> aiosqlite.Connection:
     try:
         # isolation_level=None: no implicit BEGIN (which is DEFERRED); we say BEGIN IMMEDIATE.
@@ -512,6 +661,7 @@ async def _open_read_only(path: Path) -> Store:
         except BaseException:
             await db.close()
             raise
+        store._serving = True
         return store
     assert failure is not None
     raise failure

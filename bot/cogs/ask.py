@@ -12,13 +12,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs._shared import report_autocomplete, send_public, within_deadline
+from bot.cogs._shared import AnswerLine, answer_in_line, report_autocomplete, send_public
 from bot.cooldowns import CooldownBook
 from bot.options import check_results
 from bot.replies import ParagraphRef, Reply, render_answer
 from bot.series_views import show_paragraph_with_links
 from bot.tree import HITS, describe_error
-from bot.views import AnswerView, message_kwargs
+from bot.views import LASTING_ITEMS, AnswerView, message_kwargs
 from corpus.errors import UserError
 
 if TYPE_CHECKING:
@@ -41,15 +41,19 @@ class Ask(commands.Cog):
         # Per cog instance (so per bot): discord.py's decorator keeps its buckets module-global.
         settings = bot.settings
         self._cooldowns = CooldownBook(settings.ask_cooldown_rate, settings.ask_cooldown_s)
+        self.line = AnswerLine()  # per bot: a burst of questions waits here, acknowledged
         self.find_menu = app_commands.ContextMenu(
             name="Find in reports", callback=self.find_in_reports
         )
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.find_menu)
+        # Buttons under answers sent before a restart still get an answer (bot/views.py).
+        self.bot.add_dynamic_items(*LASTING_ITEMS)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.find_menu.name, type=self.find_menu.type)
+        self.bot.remove_dynamic_items(*LASTING_ITEMS)
 
     def spend_cooldown(self, user_id: int, when: dt.datetime) -> None:
         """Take one /ask token from the user; CommandOnCooldown when they have none left."""
@@ -71,7 +75,7 @@ class Ask(commands.Cog):
             return await self.answer_page(question, report, results, offset)
 
         async def show(interaction: discord.Interaction, ref: ParagraphRef) -> None:
-            await show_paragraph_with_links(  # issue 11: references as buttons
+            await show_paragraph_with_links(  # references and "Cited by" as buttons
                 interaction, self.bot.library, ref, self.bot.settings.link_base_url
             )
 
@@ -89,7 +93,9 @@ class Ask(commands.Cog):
     ) -> None:
         """Answer directly when retrieval is quick (errors stay private), else defer first."""
         self.spend_cooldown(interaction.user.id, interaction.created_at)
-        reply = await within_deadline(interaction, self.answer_page(question, report, results))
+        reply = await answer_in_line(
+            interaction, self.line, lambda: self.answer_page(question, report, results)
+        )
         interaction.extras[HITS] = len(reply.shown)
         view = self.make_view(interaction.user.id, question, report, results, reply)
         view.attach(interaction)
@@ -155,9 +161,10 @@ class Ask(commands.Cog):
             raise UserError(MENTION_HELP)
         self.spend_cooldown(message.author.id, message.created_at)
         results = self.results_or_default(None)
-        async with message.channel.typing():
+        async with message.channel.typing(), self.line.place(), self.line.slot():
             reply = await self.answer_page(question, None, results)
         view = self.make_view(message.author.id, question, None, results, reply)
+        view.client = self.bot
         view.message = await message.reply(**message_kwargs(reply, view))
         return len(reply.shown)
 

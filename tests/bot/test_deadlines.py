@@ -36,6 +36,7 @@ class FakeInteraction(SimpleNamespace):
         super().__init__(
             user=SimpleNamespace(id=1),
             created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            client=None,
             command=None,
             extras={},
             response=SimpleNamespace(

@@ -20,6 +20,7 @@ import retrieval.library as library_module
 from corpus.errors import UserError
 from corpus.model import Paragraph
 from retrieval.errors import UnknownParagraph, UnknownReport
+from retrieval.index_file import index_dir
 from retrieval.library import Library, number_ranges, symbol_order
 from retrieval.store import StoreError
 
@@ -282,6 +283,8 @@ def test_export_then_ingest_round_trips_with_small_edits(
 
 def spoil_index(path: Path, *, segments: bool) -> None:
     """Make the stored index unreadable, as an index format change in an upgrade would."""
+    for mapped in index_dir(path).glob("*.bin"):  # the memory-mapped copy is of that format too
+        mapped.write_bytes(b"\x00")
     with sqlite3.connect(path) as db:
         db.execute("UPDATE index_blob SET data = x'00'")
         if segments:

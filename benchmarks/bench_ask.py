@@ -1,0 +1,345 @@
+"""Benchmark what a user waits for: the full /ask path, interleaved with tantivy, at 10k-1M.
+
+    uv run --group bench python benchmarks/bench_ask.py                   # 10k, 100k, 1M
+    uv run --group bench python benchmarks/bench_ask.py --sizes 10000     # quick
+
+Ours is `Library.ask` + `render_answer`, exactly as the bot runs it: question parsing, weighing,
+two scoring rounds, paragraph fetch from SQLite, excerpts, rendering. tantivy does the
+equivalent of its part: a boolean query of the same tokens, top-10, then the stored text of
+each hit; once with count=False and once with count=True (ours always counts the matches).
+Both run in the same process, one query after the other, so machine load hits both alike.
+
+Each size also measures, in fresh processes: adding a 100-paragraph report to the database and
+removing it again (wall time and the process's peak RSS), and the cold start of
+`reportbot ask` (a new process that opens the database and answers one question).
+
+The corpus is benchmarks/synth.py's (seed 20180131): paragraph text is its space-joined tokens.
+The last line is machine-readable: `bench: N=… ask_p50=…ms ask_p99=…ms tantivy_p50=…ms ratio=…
+add_report_s=… cold_start=…s peak_rss=…MiB` (one line)
+(tantivy_p50 is top-10 with stored text and count=True; ratio = ask_p50 / tantivy_p50;
+peak_rss is the serving process's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]
+
+import synth  # noqa: E402
+from engines import peak_rss_mib  # noqa: E402
+
+SIZES = (10_000, 100_000, 1_000_000)
+QUERIES = 220
+WARMUP = 10
+REPEATS = 2
+TOP = 10
+COLD_RUNS = 3
+ADDED = "S/2099/1"
+PHASES = ("build", "serve", "add", "cold")
+
+
+def run_worker(phase: str, n: int, work: Path) -> dict:
+    cmd = [sys.executable, str(HERE / "bench_ask.py"), "--worker", phase, "--n", str(n),
+           "--work", str(work)]  # fmt: skip
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{phase} at {n} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - t0
+    return result
+
+
+# ---------------------------------------------------------------- building
+
+
+def _remove_database(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
+    from corpus.model import Paragraph, ReportMeta
+    from retrieval.search import Searcher
+    from retrieval.segment import build_segment
+    from retrieval.store import Store
+
+    _remove_database(db)
+    t0 = time.perf_counter()
+    store = await Store.open(db)
+    segments: dict[str, bytes] = {}
+    metas: dict[str, ReportMeta] = {}
+    try:
+        async with store.transaction():
+            for symbol, numbers, docs in synth.read_reports(corpus, n):
+                meta = ReportMeta(symbol, f"Synthetic report {symbol}", dt.date(2018, 1, 31))
+                paragraphs = [
+                    Paragraph(symbol, num, " ".join(doc))
+                    for num, doc in zip(numbers, docs, strict=True)
+                ]
+                segments[symbol] = build_segment(symbol, numbers, docs, b"[]")
+                metas[symbol] = meta
+                await store.put_report(
+                    meta, paragraphs, source="synth", content_hash=symbol, segment=segments[symbol]
+                )
+            t1 = time.perf_counter()
+            searcher = Searcher.rebuild(segments, metas)
+            await store.put_blobs(searcher.to_blobs())
+            await store.set_state("bundled_corpus_loaded", "benchmark")
+    finally:
+        await store.close()
+    return {"ours_build_s": time.perf_counter() - t0, "ours_rows_s": t1 - t0}
+
+
+def _tantivy_schema():
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body", stored=True, tokenizer_name="whitespace", index_option="freq")
+    builder.add_text_field("cite", stored=True, tokenizer_name="raw")
+    return builder.build()
+
+
+def _build_tantivy(corpus: Path, n: int, path: Path) -> dict:
+    import tantivy
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    t0 = time.perf_counter()
+    index = tantivy.Index(_tantivy_schema(), path=str(path))
+    writer = index.writer(heap_size=512 * 2**20, num_threads=2)
+    for report, number, tokens in synth.read_corpus(corpus, n):
+        writer.add_document(tantivy.Document(body=" ".join(tokens), cite=f"{report}#{number}"))
+    writer.commit()
+    writer.wait_merging_threads()
+    return {"tantivy_build_s": time.perf_counter() - t0}
+
+
+def worker_build(n: int, work: Path) -> dict:
+    corpus = work / "corpus.tsv"
+    result = asyncio.run(_build_ours(corpus, n, work / f"ask-{n}.sqlite3"))
+    result.update(_build_tantivy(corpus, n, work / f"tantivy-text-{n}"))
+    result["db_mib"] = (work / f"ask-{n}.sqlite3").stat().st_size / 2**20
+    result["build_rss_mib"] = peak_rss_mib()
+    return result
+
+
+# ---------------------------------------------------------------- serving
+
+
+def _percentiles(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {
+        "p50_ms": statistics.median(ordered),
+        "p99_ms": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+    }
+
+
+async def _serve(n: int, work: Path, questions: list[str], tokens: list[list[str]]) -> dict:
+    import tantivy
+
+    from bot.replies import render_answer
+    from retrieval.library import Library
+
+    t0 = time.perf_counter()
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False)
+    load_s = time.perf_counter() - t0
+    schema = _tantivy_schema()
+    searcher = tantivy.Index.open(str(work / f"tantivy-text-{n}")).searcher()
+
+    async def ours(question: str) -> int:
+        answer = await library.ask(question, k=TOP)
+        render_answer(answer, link_base_url="https://undocs.org/en/")
+        return len(answer.hits)
+
+    def theirs(query: list[str], count: bool) -> int:
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(schema, "body", t)) for t in query
+        ]
+        found = searcher.search(tantivy.Query.boolean_query(clauses), TOP, count=count)
+        texts = [searcher.doc(addr)["body"][0] for _score, addr in found.hits]
+        return len(texts)
+
+    times: dict[str, list[float]] = {"ours": [], "tantivy": [], "tantivy_count": []}
+    try:
+        for q, toks in list(zip(questions, tokens, strict=True))[:WARMUP]:
+            await ours(q)
+            theirs(toks, True)
+        for _ in range(REPEATS):
+            for q, toks in zip(questions, tokens, strict=True):
+                t = time.perf_counter()
+                await ours(q)
+                times["ours"].append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                theirs(toks, False)
+                times["tantivy"].append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                theirs(toks, True)
+                times["tantivy_count"].append((time.perf_counter() - t) * 1000)
+    finally:
+        await library.close()
+    result = {f"{name}_{k}": v for name, ts in times.items() for k, v in _percentiles(ts).items()}
+    return {**result, "samples": len(times["ours"]), "load_s": load_s, "rss_mib": peak_rss_mib()}
+
+
+def worker_serve(n: int, work: Path) -> dict:
+    tokens = json.loads((work / "queries.json").read_text())
+    questions = [" ".join(t) for t in tokens]
+    return asyncio.run(_serve(n, work, questions, tokens))
+
+
+# ---------------------------------------------------------------- adding and removing
+
+
+def added_report() -> bytes:
+    lines = ["Report of the Secretary-General on benchmarking", "I. Introduction"]
+    lines += [
+        f"{i}. Member States reported that couriers moved funds across borders in case {i}."
+        for i in range(1, 101)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def _add_remove(n: int, work: Path) -> dict:
+    from retrieval.library import Library
+
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False)
+    rss_open = peak_rss_mib()
+    try:
+        t0 = time.perf_counter()
+        result = await library.ingest(added_report(), source="added.txt", symbol=ADDED)
+        add_s = time.perf_counter() - t0
+        assert result.paragraph_count == 100, result
+        rss_add = peak_rss_mib()
+        t0 = time.perf_counter()
+        await library.remove(ADDED)
+        remove_s = time.perf_counter() - t0
+    finally:
+        await library.close()
+    return {
+        "add_report_s": add_s,
+        "remove_report_s": remove_s,
+        "rss_open_mib": rss_open,
+        "rss_after_add_mib": rss_add,
+        "peak_rss_mib": peak_rss_mib(),
+    }
+
+
+def worker_add(n: int, work: Path) -> dict:
+    return asyncio.run(_add_remove(n, work))
+
+
+def cold_start(n: int, work: Path, question: str) -> dict:
+    """Wall time of `reportbot ask` in a new process (median of COLD_RUNS), files in cache."""
+    cmd = [sys.executable, "-m", "bot", "--db", str(work / f"ask-{n}.sqlite3"), "ask", question]
+    runs = []
+    for _ in range(COLD_RUNS):
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+        runs.append(time.perf_counter() - t0)
+        if done.returncode:
+            raise SystemExit(f"reportbot ask failed: {done.stderr[-2000:]}")
+    return {"cold_start_s": statistics.median(runs), "cold_runs_s": runs}
+
+
+# ---------------------------------------------------------------- driver
+
+
+def prepare(work: Path, largest: int) -> None:
+    _name, tokenize = synth.load_tokenizer()
+    corpus = work / "corpus.tsv"
+    stamp = work / f"corpus-{largest}.done"
+    if not stamp.exists():
+        synth.write_corpus(corpus, largest, tokenize)
+        stamp.touch()
+    (work / "queries.json").write_text(json.dumps(synth.make_queries(QUERIES, tokenize)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/reportbot-bench-ask"))
+    parser.add_argument("--out", type=Path, help="also write the report here")
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        default=list(PHASES),
+        choices=PHASES,
+        help="run only these (later phases use the files earlier runs left in --work)",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.worker:
+        fn = {"build": worker_build, "serve": worker_serve, "add": worker_add}[args.worker]
+        print(json.dumps(fn(args.n, args.work)))
+        return
+    lines = [
+        f"# full /ask benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average at start {os.getloadavg()[0]:.1f} (shared machine)",
+    ]
+
+    def say(line: str) -> None:
+        lines.append(line)
+        print(line, flush=True)
+        if args.out:
+            args.out.write_text("\n".join(lines) + "\n")
+
+    if "build" in args.phases:
+        prepare(args.work, max(args.sizes))
+    question = " ".join(json.loads((args.work / "queries.json").read_text())[0])
+    rows = {}
+    for n in sorted(args.sizes):
+        row: dict = {}
+        for phase in ("build", "serve", "add"):
+            if phase in args.phases:
+                row.update(run_worker(phase, n, args.work))
+        if "cold" in args.phases:
+            row.update(cold_start(n, args.work, question))
+        rows[n] = row
+        say(f"  N={n}: {json.dumps(row)}")
+    say(f"load average at end {os.getloadavg()[0]:.1f}")
+    if set(args.phases) != set(PHASES):
+        return
+    say(
+        "| N | /ask p50 ms | /ask p99 ms | tantivy p50 (count=False) | tantivy p50 (count=True)"
+        " | ratio | add s | remove s | add peak RSS MiB | cold start s | serve RSS MiB |"
+    )
+    say("|---|---|---|---|---|---|---|---|---|---|---|")
+    for n, r in rows.items():
+        say(
+            f"| {n:,} | {r['ours_p50_ms']:.1f} | {r['ours_p99_ms']:.1f} | "
+            f"{r['tantivy_p50_ms']:.2f} | {r['tantivy_count_p50_ms']:.2f} | "
+            f"{r['ours_p50_ms'] / r['tantivy_count_p50_ms']:.1f} | {r['add_report_s']:.2f} | "
+            f"{r['remove_report_s']:.2f} | {r['peak_rss_mib']:.0f} | {r['cold_start_s']:.2f} | "
+            f"{r['rss_mib']:.0f} |"
+        )
+    n = max(rows)
+    r = rows[n]
+    say(
+        f"bench: N={n} ask_p50={r['ours_p50_ms']:.1f}ms ask_p99={r['ours_p99_ms']:.1f}ms "
+        f"tantivy_p50={r['tantivy_count_p50_ms']:.2f}ms "
+        f"ratio={r['ours_p50_ms'] / r['tantivy_count_p50_ms']:.2f} "
+        f"add_report_s={r['add_report_s']:.2f} cold_start={r['cold_start_s']:.2f}s "
+        f"peak_rss={r['rss_mib']:.0f}MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

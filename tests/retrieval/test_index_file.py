@@ -1,0 +1,106 @@
+"""The memory-mapped copy of the stored index: used when it is the database's current index,
+ignored (the blobs are read) when missing, damaged or of another index; never the truth."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from retrieval.index_file import index_dir, index_file, map_index_file, write_index_file
+from retrieval.library import Library
+from retrieval.store import Store
+from tests.conftest import make_report_text
+
+QUESTION = "revenues from oil and gas fields"
+
+
+def stored_index_id(db: Path) -> str:
+    with sqlite3.connect(db) as raw:
+        (index_id,) = raw.execute("SELECT index_id FROM library_version").fetchone()
+    raw.close()
+    return str(index_id)
+
+
+def files_in(db: Path) -> list[str]:
+    return sorted(p.name for p in index_dir(db).glob("*"))
+
+
+async def cites(library: Library) -> list[str]:
+    return [h.citation for h in (await library.ask(QUESTION, k=5)).hits]
+
+
+def refuse_blob_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def no_blobs(self: Store) -> dict[str, bytes]:
+        raise AssertionError("the index was read out of SQLite")
+
+    monkeypatch.setattr(Store, "blobs", no_blobs)
+
+
+async def test_a_second_start_maps_the_file_instead_of_reading_blobs(
+    library_factory, bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await library_factory(bundled_db)
+    expected = await cites(first)
+    index_id = await asyncio.to_thread(stored_index_id, bundled_db)
+    assert await asyncio.to_thread(files_in, bundled_db) == [f"{index_id}.bin"]
+    refuse_blob_reads(monkeypatch)
+    second = await library_factory(bundled_db)
+    assert await cites(second) == expected
+
+
+async def test_an_ingest_replaces_the_file_and_other_processes_use_the_new_one(
+    library_factory, bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = await library_factory(bundled_db)
+    old_id = await asyncio.to_thread(stored_index_id, bundled_db)
+    text = make_report_text(["Revenues from oil and gas fields fell in the north."])
+    await writer.ingest(text.encode(), source="new.txt", symbol="S/2099/2")
+    new_id = await asyncio.to_thread(stored_index_id, bundled_db)
+    assert new_id != old_id
+    assert await asyncio.to_thread(files_in, bundled_db) == [f"{new_id}.bin"]
+    refuse_blob_reads(monkeypatch)
+    reader = await library_factory(bundled_db)
+    assert "S/2099/2, para. 1" in await cites(reader)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "another index"])
+async def test_a_damaged_or_foreign_file_is_ignored(
+    library_factory, bundled_db: Path, tmp_path: Path, damage: str
+) -> None:
+    first = await library_factory(bundled_db)
+    expected = await cites(first)
+    await first.close()
+    path = index_file(bundled_db, await asyncio.to_thread(stored_index_id, bundled_db))
+    if damage == "truncated":
+        data = await asyncio.to_thread(path.read_bytes)
+        await asyncio.to_thread(path.write_bytes, data[: len(data) // 2])
+    elif damage == "garbage":
+        await asyncio.to_thread(path.write_bytes, b"\xff" * 4096)
+    else:  # a file written for a different index, under this index's name
+        other = tmp_path / "other.sqlite3"
+        blobs = {"index/meta": b"{}"}
+        assert await asyncio.to_thread(write_index_file, other, "feedface", blobs)
+        await asyncio.to_thread(shutil.copyfile, index_file(other, "feedface"), path)
+    again = await library_factory(bundled_db)
+    assert await cites(again) == expected
+
+
+def test_an_unwritable_folder_means_no_file_not_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "db.sqlite3.index"
+    blocker.write_text("a file where the folder should be")
+    assert not write_index_file(tmp_path / "db.sqlite3", "abc", {"x": b"1"})
+    assert map_index_file(tmp_path / "db.sqlite3", "abc") is None
+
+
+def test_a_written_file_maps_back_to_the_same_bytes(tmp_path: Path) -> None:
+    blobs = {"small": b"{}", "big": bytes(range(256)) * 5000, "empty": b""}
+    assert write_index_file(tmp_path / "db.sqlite3", "cafe", blobs)
+    mapped = map_index_file(tmp_path / "db.sqlite3", "cafe")
+    assert mapped is not None
+    assert {name: bytes(data) for name, data in mapped.items()} == blobs
+    assert isinstance(mapped["big"], memoryview)  # not copied
+    assert map_index_file(tmp_path / "db.sqlite3", "beef") is None
