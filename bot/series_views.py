@@ -6,6 +6,7 @@ as buttons in turn, so a reader can walk the series by its citations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.replies import ParagraphRef, Reply, render_paragraphs
 from bot.series_replies import Page
 from bot.tree import report_error
 from bot.views import (
+    CUSTOM_ID_PREFIX,
     VIEW_TIMEOUT_S,
     OwnedView,
     ParagraphSelect,
@@ -32,16 +34,42 @@ PageFn = Callable[[int], Awaitable[Page]]
 ShowFn = Callable[[discord.Interaction, ParagraphRef], Awaitable[None]]
 
 
-class LinkButton(discord.ui.Button[discord.ui.View]):
-    """Open one referenced (or citing) paragraph privately; anyone may press it."""
+class LinkButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"{CUSTOM_ID_PREFIX}:ref:(?P<number>\d+):(?P<report>.+)",
+):
+    """Open one referenced (or citing) paragraph privately; anyone may press it.
 
-    def __init__(self, label: str, ref: ParagraphRef, show: ShowFn, row: int) -> None:
-        super().__init__(label=label, style=discord.ButtonStyle.secondary, row=row)
+    Its custom ID carries the paragraph, so it works after a restart too (registered with the
+    bot's other lasting components in the ask cog).
+    """
+
+    def __init__(self, label: str, ref: ParagraphRef, row: int | None = None) -> None:
+        custom_id = f"{CUSTOM_ID_PREFIX}:ref:{ref.number}:{ref.report}"
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary, row=row, custom_id=custom_id
+        )
+        super().__init__(button)
         self.ref = ref
-        self._show = show
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> LinkButton:
+        assert isinstance(item, discord.ui.Button)
+        return cls(item.label or "", ParagraphRef(match["report"], int(match["number"])))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self._show(interaction, self.ref)
+        bot = interaction.client
+        try:
+            await show_paragraph_with_links(
+                interaction,
+                bot.library,  # type: ignore[attr-defined]
+                self.ref,
+                bot.settings.link_base_url,  # type: ignore[attr-defined]
+            )
+        except Exception as error:
+            await report_error(interaction, error, name="LinkButton")
 
 
 class LinksView(discord.ui.View):
@@ -57,15 +85,12 @@ class LinksView(discord.ui.View):
 
 
 def add_link_buttons(
-    view: discord.ui.View,
-    targets: Sequence[tuple[str, ParagraphRef]],
-    show: ShowFn,
-    first_row: int,
+    view: discord.ui.View, targets: Sequence[tuple[str, ParagraphRef]], first_row: int
 ) -> int:
     """Add a button per target on rows first_row.. (five a row); returns how many were added."""
     room = min(MAX_LINK_BUTTONS, (5 - first_row) * 5)
     for i, (label, ref) in enumerate(targets[:room]):
-        view.add_item(LinkButton(label, ref, show, first_row + i // 5))
+        view.add_item(LinkButton(label, ref, first_row + i // 5))
     return min(len(targets), room)
 
 
@@ -92,7 +117,7 @@ async def show_paragraph_with_links(
     if alone is not None and not any(e.fields for page in pages for e in page.embeds):
         rest.append(alone)  # no room beside the text: a message of their own
     view = LinksView()
-    add_link_buttons(view, link_targets(links), paragraph_shower(library, link_base_url), 0)
+    add_link_buttons(view, link_targets(links), 0)
     kwargs = message_kwargs(first, view if view.children else None)
     await interaction.response.send_message(ephemeral=True, **kwargs)
     for page in rest:
@@ -139,6 +164,5 @@ async def add_references(
 ) -> Reply:
     """Under /cite: the references and "Cited by" embed, and a button per held paragraph."""
     links = await library.paragraph_links(symbol, range(span[0], span[1] + 1))
-    show = paragraph_shower(library, link_base_url)
-    add_link_buttons(view, link_targets(links), show, first_row=1)
+    add_link_buttons(view, link_targets(links), first_row=1)
     return with_links(reply, links, link_base_url=link_base_url)

@@ -16,7 +16,7 @@ from bot.cogs._shared import AnswerLine, answer_in_line, report_autocomplete, se
 from bot.cooldowns import CooldownBook
 from bot.options import check_results
 from bot.replies import ParagraphRef, Reply, render_answer
-from bot.series_views import show_paragraph_with_links
+from bot.series_views import LinkButton, show_paragraph_with_links
 from bot.tree import HITS, describe_error
 from bot.views import LASTING_ITEMS, AnswerView, message_kwargs
 from corpus.errors import UserError
@@ -49,11 +49,11 @@ class Ask(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.find_menu)
         # Buttons under answers sent before a restart still get an answer (bot/views.py).
-        self.bot.add_dynamic_items(*LASTING_ITEMS)
+        self.bot.add_dynamic_items(*LASTING_ITEMS, LinkButton)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.find_menu.name, type=self.find_menu.type)
-        self.bot.remove_dynamic_items(*LASTING_ITEMS)
+        self.bot.remove_dynamic_items(*LASTING_ITEMS, LinkButton)
 
     def spend_cooldown(self, user_id: int, when: dt.datetime) -> None:
         """Take one /ask token from the user; CommandOnCooldown when they have none left."""
