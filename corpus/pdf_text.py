@@ -1,0 +1,217 @@
+"""A PDF's pages in, report text out, in the one-block-per-line layout the parser reads.
+
+What the PDF knows and plain text loses decides each line's role:
+- position: lines that recur at the same height on several pages (the running header with the
+  symbol, "3/17  18-01235") or that have the shape of UN page furniture at a page's top or
+  bottom are dropped; a symbol among them is kept once, for the title block;
+- size: a run of smaller lines at a page's foot, opening with the next footnote number, is the
+  page's footnotes; each is written as "¹² text" after the page's body;
+- size and baseline: small raised digits are footnote marks (corpus.pdf_lines);
+- spacing and style: lines join into blocks (a paragraph's lines, a heading, the title) unless a
+  gap, a change of size or weight, a short line or a new label starts another. A block the parser
+  finds unlabelled continues the paragraph before it, exactly as across a page break.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from corpus.citation import SYMBOL_PATTERN
+from corpus.lines import SUPERSCRIPT_DIGITS, Kind, classify_line, is_sentence_end
+from corpus.normalize import join_wrapped, vocabulary
+from corpus.pdf_glyphs import PdfPage
+from corpus.pdf_lines import Line, group_lines
+
+_EDGE_LINES = 3  # furniture sits among the first or last few lines of a page
+_SET_OFF = 1.5  # a header or footer stands this many line pitches off the text
+_SAME_HEIGHT = 3.0  # points: a running header or footer recurs at the same height
+_UN_FURNITURE = re.compile(
+    r"^(?:\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6})?"  # job number, print date
+    r"|\*\d{5,}\*"  # barcode text
+    r"|please recycle.*"
+    r"|(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?"  # "3", "3/17", "Page 3 of 17"
+    r")$",
+    re.IGNORECASE,
+)
+_FOOTNOTE_SIZE = 0.92  # footnotes are set smaller than the body text
+_FOOTNOTE_START = re.compile(rf"^(?:([{SUPERSCRIPT_DIGITS}]{{1,3}})|(\d{{1,3}})[.)]?(?=\s))\s*")
+_LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.\s|^\([a-z]{1,4}\)\s")
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+_GAP = 1.35  # a baseline gap this many line pitches wide separates blocks
+_SHORT = 0.12  # a line ending this share of the column short of the right edge ends a block
+_STYLE = 0.1  # sizes differing by more than this share are different styles
+
+
+@dataclass
+class _Footnote:
+    number: int
+    text: str
+
+
+def pdf_report_text(pages: Sequence[PdfPage]) -> str:
+    """Lay the pages out as text the structural parser reads like a web page's text."""
+    lined = [group_lines(page.glyphs) for page in pages]
+    pitch = _pitch(lined)
+    furniture = _furniture(lined, pitch)
+    symbols = [line.text for page, drop in zip(lined, furniture, strict=True) for line in drop]
+    symbol = next((s for s in symbols if SYMBOL_PATTERN.fullmatch(s)), None)
+    kept = [
+        [line for line in page if line not in drop]
+        for page, drop in zip(lined, furniture, strict=True)
+    ]
+    body_lines = [line for page in kept for line in page]
+    if not body_lines:
+        return ""
+    body_size = _body_size(body_lines)
+    words = vocabulary(line.text for line in body_lines)
+    blocks: list[str] = [symbol] if symbol else []
+    footnotes: list[_Footnote] = []
+    for page in kept:
+        body, notes = _split_footnotes(page, body_size, footnotes[-1].number if footnotes else 0)
+        blocks += _blocks(body, words, pitch)
+        _read_footnotes(notes, footnotes, words)
+    # Where a definition stands does not matter to the parser (superscript marks are matched by
+    # number), and a footnote may run on at the foot of the next page: write them all last.
+    blocks += [f"{_superscript(n.number)} {n.text}" for n in footnotes]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _furniture(pages: list[list[Line]], pitch: float) -> list[set[Line]]:
+    """Per page, the header and footer lines: see _edge_furniture."""
+    counts: Counter[tuple[int, str]] = Counter()
+    for page in pages:
+        counts.update({_furniture_key(line) for line in page[:_EDGE_LINES] + page[-_EDGE_LINES:]})
+
+    def recurs(line: Line) -> bool:
+        return counts[_furniture_key(line)] >= 2
+
+    return [
+        _edge_furniture(page, recurs, pitch) | _edge_furniture(page[::-1], recurs, pitch)
+        for page in pages
+    ]
+
+
+def _edge_furniture(lines: list[Line], recurs: Callable[[Line], bool], pitch: float) -> set[Line]:
+    """The furniture among the lines nearest one edge (`lines` run from that edge inwards).
+
+    A line shaped like UN furniture is furniture. A line that merely recurs at the same height
+    elsewhere is furniture only when a wider gap than the text's line spacing sets it (and the
+    lines outside it) off from the text: the last footnote line of a page also recurs, because
+    footnotes sit at the foot of the page, and "Information provided by a Member State." is
+    many pages' last footnote.
+    """
+    run = list(
+        itertools.takewhile(lambda line: _looks_like_furniture(line.text) or recurs(line), lines)
+    )
+    run = run[:_EDGE_LINES]
+    last = -1
+    for index, line in enumerate(run):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        set_off = following is None or abs(line.y - following.y) > _SET_OFF * pitch * line.size
+        if _looks_like_furniture(line.text) or set_off:
+            last = index
+    return set(run[: last + 1])
+
+
+def _furniture_key(line: Line) -> tuple[int, str]:
+    return round(line.y / _SAME_HEIGHT), re.sub(r"\d+", "#", line.text)
+
+
+def _looks_like_furniture(text: str) -> bool:
+    if _UN_FURNITURE.match(text) or SYMBOL_PATTERN.fullmatch(text):
+        return True
+    return classify_line(text).kind in (Kind.FURNITURE, Kind.SYMBOL)
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The size most characters are set in: the body text's."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0]
+
+
+def _pitch(pages: list[list[Line]]) -> float:
+    """The usual distance between baselines of consecutive lines of one style, in sizes."""
+    gaps = [
+        (above.y - below.y) / below.size
+        for page in pages
+        for above, below in itertools.pairwise(page)
+        if _same_style(above, below) and above.y > below.y and below.size > 0
+    ]
+    return statistics.median(gaps) if gaps else 1.2
+
+
+def _same_style(a: Line, b: Line) -> bool:
+    return abs(a.size - b.size) <= _STYLE * max(a.size, b.size) and a.bold == b.bold
+
+
+def _split_footnotes(
+    page: list[Line], body_size: float, last_footnote: int
+) -> tuple[list[Line], list[Line]]:
+    """The trailing run of smaller lines holds the page's footnotes, from the line that opens
+    the next footnote number (or from its first line, carrying one on from the page before)."""
+    start = len(page)
+    while start > 0 and page[start - 1].size < _FOOTNOTE_SIZE * body_size:
+        start -= 1
+    if start < len(page) and last_footnote and _footnote_number(page[start].text) is None:
+        return page[:start], page[start:]
+    for index in range(start, len(page)):
+        number = _footnote_number(page[index].text)
+        if number is not None and (last_footnote == 0 or number == last_footnote + 1):
+            return page[:index], page[index:]
+    return page, []
+
+
+def _footnote_number(text: str) -> int | None:
+    match = _FOOTNOTE_START.match(text)
+    if match is None:
+        return None
+    return int((match.group(1) or match.group(2)).translate(_FROM_SUPERSCRIPT))
+
+
+def _read_footnotes(lines: list[Line], footnotes: list[_Footnote], words: frozenset[str]) -> None:
+    """Add footnotes in number order; a line that does not open the next number continues one."""
+    for line in lines:
+        number = _footnote_number(line.text)
+        expected = footnotes[-1].number + 1 if footnotes else None
+        if number is not None and (expected is None or number == expected):
+            match = _FOOTNOTE_START.match(line.text)
+            assert match is not None
+            footnotes.append(_Footnote(number, line.text[match.end() :]))
+        elif footnotes:
+            footnotes[-1].text = join_wrapped(footnotes[-1].text, line.text, words)
+
+
+def _blocks(lines: list[Line], words: frozenset[str], pitch: float) -> list[str]:
+    """Join a page's body lines into blocks: paragraphs, headings, title lines."""
+    if not lines:
+        return []
+    right = max(line.x1 for line in lines)
+    left = min(line.x0 for line in lines)
+    blocks = [lines[0].text]
+    for above, line in itertools.pairwise(lines):
+        if _starts_block(above, line, pitch, short_of=right - _SHORT * (right - left)):
+            blocks.append(line.text)
+        else:
+            blocks[-1] = join_wrapped(blocks[-1], line.text, words)
+    return blocks
+
+
+def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float) -> bool:
+    if not _same_style(above, line):
+        return True
+    if above.y - line.y > _GAP * pitch * line.size:
+        return True
+    if above.x1 < short_of and is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS)):
+        return True  # a paragraph's last line; a ragged title or heading line runs on
+    return bool(_LABEL.match(line.text)) and is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS))
+
+
+def _superscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", SUPERSCRIPT_DIGITS))
