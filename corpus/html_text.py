@@ -13,16 +13,83 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 _DROPPED = frozenset(
-    "head script style noscript template svg nav form button select textarea iframe object "
-    "canvas aside dialog".split()
+    [
+        "head",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "nav",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "iframe",
+        "object",
+        "canvas",
+        "aside",
+        "dialog",
+    ]
 )
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _BLOCKS = frozenset(
-    "address article blockquote body caption center dd div dl dt figcaption figure footer "
-    "h1 h2 h3 h4 h5 h6 header hr li main ol p pre section table tbody td th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _CLOSES_P = _BLOCKS - {"body"}
-_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FOOTNOTES = re.compile(r"foot-?notes?|end-?notes?|fn-?list", re.IGNORECASE)
 _HIDDEN_ROLES = frozenset({"navigation", "banner", "search", "menu", "menubar"})
