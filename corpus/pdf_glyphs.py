@@ -88,7 +88,7 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[Glyph, ...]:
     count = pdfium_c.FPDFText_CountChars(handle)
     text = textpage.get_text_range(0, count, errors="replace") if count > 0 else ""
     x, y = ctypes.c_double(), ctypes.c_double()
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    box = pdfium_c.FS_RECTF()  # the "loose" box spans the advance, not the ink
     fonts: dict[int, bool] = {}
     glyphs: list[Glyph] = []
     for index, char in enumerate(text[:count]):
@@ -96,12 +96,10 @@ def _glyphs(textpage: pdfium.PdfTextPage) -> tuple[Glyph, ...]:
             continue
         generated = bool(pdfium_c.FPDFText_IsGenerated(handle, index))
         pdfium_c.FPDFText_GetCharOrigin(handle, index, x, y)
-        pdfium_c.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
+        pdfium_c.FPDFText_GetLooseCharBox(handle, index, box)
         size = pdfium_c.FPDFText_GetFontSize(handle, index)
         bold = False if generated else _is_bold(handle, index, fonts)
-        glyphs.append(
-            Glyph(char, x.value, y.value, max(right.value, x.value), size, bold, generated)
-        )
+        glyphs.append(Glyph(char, x.value, y.value, max(box.right, x.value), size, bold, generated))
     return tuple(glyphs)
 
 

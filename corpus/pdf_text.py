@@ -29,7 +29,8 @@ from corpus.pdf_lines import Line, group_lines
 
 _EDGE_LINES = 3  # furniture sits among the first or last few lines of a page
 _SET_OFF = 1.5  # a header or footer stands this many line pitches off the text
-_SAME_HEIGHT = 3.0  # points: a running header or footer recurs at the same height
+_SAME_HEIGHT = 3.0
+_HEADER_WORDS = 8  # points: a running header or footer recurs at the same height
 _UN_FURNITURE = re.compile(
     r"^(?:\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6})?"  # job number, print date
     r"|\*\d{5,}\*"  # barcode text
@@ -38,6 +39,7 @@ _UN_FURNITURE = re.compile(
     r")$",
     re.IGNORECASE,
 )
+_BODY_SHARE = 0.25  # of the characters of regular weight
 _FOOTNOTE_SIZE = 0.92  # footnotes are set smaller than the body text
 _FOOTNOTE_START = re.compile(rf"^(?:([{SUPERSCRIPT_DIGITS}]{{1,3}})|(\d{{1,3}})[.)]?(?=\s))\s*")
 _LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.\s|^\([a-z]{1,4}\)\s")
@@ -100,15 +102,16 @@ def _edge_furniture(lines: list[Line], recurs: Callable[[Line], bool], pitch: fl
     """The furniture among the lines nearest one edge (`lines` run from that edge inwards).
 
     A line shaped like UN furniture is furniture. A line that merely recurs at the same height
-    elsewhere is furniture only when a wider gap than the text's line spacing sets it (and the
-    lines outside it) off from the text: the last footnote line of a page also recurs, because
-    footnotes sit at the foot of the page, and "Information provided by a Member State." is
-    many pages' last footnote.
+    elsewhere, or a short line naming a symbol, is furniture only when a wider gap than the
+    text's line spacing sets it (and the lines outside it) off from the text: the last footnote
+    line of a page also recurs, because footnotes sit at the foot of the page, and "Information
+    provided by a Member State." is many pages' last footnote.
     """
-    run = list(
-        itertools.takewhile(lambda line: _looks_like_furniture(line.text) or recurs(line), lines)
-    )
-    run = run[:_EDGE_LINES]
+
+    def maybe(line: Line) -> bool:
+        return _looks_like_furniture(line.text) or recurs(line) or _names_a_symbol(line.text)
+
+    run = list(itertools.takewhile(maybe, lines))[:_EDGE_LINES]
     last = -1
     for index, line in enumerate(run):
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -122,6 +125,11 @@ def _furniture_key(line: Line) -> tuple[int, str]:
     return round(line.y / _SAME_HEIGHT), re.sub(r"\d+", "#", line.text)
 
 
+def _names_a_symbol(text: str) -> bool:
+    """A short line naming a symbol ("S/2018/80  Security Council"): a running header's shape."""
+    return len(text.split()) <= _HEADER_WORDS and SYMBOL_PATTERN.search(text) is not None
+
+
 def _looks_like_furniture(text: str) -> bool:
     if _UN_FURNITURE.match(text) or SYMBOL_PATTERN.fullmatch(text):
         return True
@@ -129,11 +137,15 @@ def _looks_like_furniture(text: str) -> bool:
 
 
 def _body_size(lines: list[Line]) -> float:
-    """The size most characters are set in: the body text's."""
+    """The body text's size: the largest regular-weight size that holds a good share of the
+    characters. Footnotes can outweigh a short report's paragraphs, but are never larger; a
+    bold title and headings are larger, but bold."""
     weights: Counter[float] = Counter()
-    for line in lines:
+    for line in [line for line in lines if not line.bold] or lines:
         weights[round(line.size, 1)] += len(line.text)
-    return weights.most_common(1)[0][0]
+    total = sum(weights.values())
+    shared = [size for size, weight in weights.items() if weight >= _BODY_SHARE * total]
+    return max(shared, default=weights.most_common(1)[0][0])
 
 
 def _pitch(pages: list[list[Line]]) -> float:
@@ -210,7 +222,10 @@ def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float) -> 
         return True
     if above.x1 < short_of and is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS)):
         return True  # a paragraph's last line; a ragged title or heading line runs on
-    return bool(_LABEL.match(line.text)) and is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS))
+    # A new label after a finished sentence, a heading or a short line; "2015. The" continuing
+    # "… adopted in" is left to the parser, which reads it as the continuation it is.
+    ends = is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS))
+    return bool(_LABEL.match(line.text)) and (ends or above.bold or above.x1 < short_of)
 
 
 def _superscript(number: int) -> str:
