@@ -93,6 +93,7 @@ _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FOOTNOTES = re.compile(r"foot-?notes?|end-?notes?|fn-?list", re.IGNORECASE)
 _HIDDEN_ROLES = frozenset({"navigation", "banner", "search", "menu", "menubar"})
+_PARAGRAPH_MIN_WORDS = 6
 _NUMBERED = re.compile(r"^\s*\d{1,4}[.)]\s")
 _LEADING_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]?\s+")
 _TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|sup|span|br|a\s)\b", re.I)
@@ -122,7 +123,12 @@ def html_report_text(html: str) -> str:
 
 
 def has_numbered_paragraphs(text: str) -> bool:
-    return any(_NUMBERED.match(line) for line in text.split("\n"))
+    """Say whether some line is a numbered paragraph: a number, then a sentence's worth of
+    words (a numbered list of links or symbols on a search page is not)."""
+    return any(
+        _NUMBERED.match(line) and len(line.split()) > _PARAGRAPH_MIN_WORDS
+        for line in text.split("\n")
+    )
 
 
 class _TreeBuilder(HTMLParser):
