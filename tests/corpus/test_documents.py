@@ -124,15 +124,16 @@ def test_a_web_page_without_numbered_paragraphs_is_refused_naming_html(page: str
 def test_markup_inside_text_never_reaches_a_paragraph() -> None:
     page = (
         "<p>Report of the Secretary-General on the threat posed by ISIL to peace</p>\n"
-        "<h2>I. Introduction</h2>\n<p>1. The <b>Council</b> met.<sup>1</sup></p>\n"
-        "<p>2. It &amp; the <i>Committee</i> adjourned.</p>\n"
+        "<h2>I. Introduction</h2>\n"
+        "<p>1. The <b>Council</b> met on the threat posed by ISIL.<sup>1</sup></p>\n"
+        "<p>2. It &amp; the <i>Committee</i> adjourned until the next report.</p>\n"
         "<ol class='footnotes'><li>See S/2018/80.</li></ol>"
     )
     report = parse_report(
         decode_text(page.encode(), source="p.html"), flags=MetaFlags(symbol="S/2099/1")
     )
     assert [p.text for p in report.paragraphs] == [
-        "The Council met.",
-        "It & the Committee adjourned.",
+        "The Council met on the threat posed by ISIL.",
+        "It & the Committee adjourned until the next report.",
     ]
     assert [f.text for f in report.paragraphs[0].footnotes] == ["See S/2018/80."]
