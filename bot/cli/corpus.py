@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot.fetching import FETCH_TIMEOUT_S, fetch_report, is_link
 from bot.replies import render_paragraphs, render_text
 from bot.settings import Settings
 from corpus.citation import parse_paragraph_range
@@ -26,11 +27,19 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add ingest, reports, export and cite to the parser."""
     ingest = subparsers.add_parser(
         "ingest",
-        help="add or replace reports from text files",
-        description="Add reports from plain-text files (or a JSON Lines export). Each file is "
-        "stored in its own transaction: a file that fails changes nothing.",
+        help="add or replace reports from files or https:// links (PDF, web page or text)",
+        description="Add reports from PDFs, saved web pages (.html), plain-text files (or a JSON "
+        "Lines export), or https:// links to any of these. Each is stored in its own "
+        "transaction: one that fails changes nothing.",
     )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
+    ingest.add_argument(
+        "--timeout",
+        type=float,
+        default=FETCH_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"give up on a link after this long (default {FETCH_TIMEOUT_S:g})",
+    )
     ingest.add_argument("--symbol", help="document symbol, e.g. S/2018/80 (one PATH only)")
     ingest.add_argument("--date", type=_iso_date, help="report date, YYYY-MM-DD (one PATH only)")
     ingest.add_argument("--title", help="report title (one PATH only)")
@@ -69,10 +78,10 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     async with await _open(settings) as library:
         for path in args.paths:
-            data = await asyncio.to_thread(_read_report_file, path)
+            data, source = await _read_input(path, args.timeout, settings.max_upload_bytes)
             result = await library.ingest(
                 data,
-                source=path.name,
+                source=source,
                 symbol=args.symbol,
                 date=args.date,
                 title=args.title,
@@ -189,6 +198,15 @@ async def _open_for_reading(settings: Settings) -> Library:
 
 def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
+
+
+async def _read_input(argument: str, timeout_s: float, max_bytes: int) -> tuple[bytes, str]:
+    """A file's bytes and its name, or a link's bytes and the link itself."""
+    if is_link(argument):
+        fetched = await fetch_report(argument, max_bytes=max_bytes, timeout_s=timeout_s)
+        return fetched.data, argument
+    path = Path(argument)
+    return await asyncio.to_thread(_read_report_file, path), path.name
 
 
 def _read_report_file(path: Path) -> bytes:
