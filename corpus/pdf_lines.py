@@ -85,10 +85,12 @@ def _text(run: Iterable[Glyph], size: float, base: float) -> str:
         if right is not None and glyph.x - right > _SPACE_GAP * size:
             parts.append(" ")
             inferred = True
+        glued = char in _SOFT_HYPHENS or char == "-"  # a hyphen, even justified apart
         if _is_mark(glyph, size, base):
             char = char.translate(_SUPERSCRIPT)
-            if inferred and parts and parts[-1] == " ":
-                parts.pop()  # a mark is glued to what it marks; the gap is the raised setting
+            glued = True  # a mark is glued to what it marks; the gap is the raised setting
+        if glued and inferred and parts and parts[-1] == " ":
+            parts.pop()
         inferred = False
         parts.append(char.translate(_LIGATURES))
         right = glyph.right

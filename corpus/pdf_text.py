@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from corpus.citation import SYMBOL_PATTERN
 from corpus.lines import SUPERSCRIPT_DIGITS, Kind, classify_line, is_sentence_end
-from corpus.normalize import join_wrapped, vocabulary
 from corpus.pdf_glyphs import PdfPage
 from corpus.pdf_lines import Line, group_lines
+from corpus.pdf_words import Words, join_lines, report_words
 
 _EDGE_LINES = 3  # furniture sits among the first or last few lines of a page
 _SET_OFF = 1.5  # a header or footer stands this many line pitches off the text
@@ -70,17 +70,26 @@ def pdf_report_text(pages: Sequence[PdfPage]) -> str:
     if not body_lines:
         return ""
     body_size = _body_size(body_lines)
-    words = vocabulary(line.text for line in body_lines)
-    blocks: list[str] = [symbol] if symbol else []
+    words = report_words([line.text for line in body_lines])
+    blocks: list[_Block] = []
     footnotes: list[_Footnote] = []
     for page in kept:
         body, notes = _split_footnotes(page, body_size, footnotes[-1].number if footnotes else 0)
-        blocks += _blocks(body, words, pitch)
+        page_blocks = _blocks(body, words, pitch)
+        if blocks and page_blocks and _runs_on(blocks[-1], page_blocks[0]):
+            # A paragraph cut by the page break: join it here, where the words can tell a
+            # hyphenated word from a compound, as they do for the page's own lines.
+            blocks[-1].text = join_lines(blocks[-1].text, page_blocks[0].text, words)
+            blocks[-1].last = page_blocks[0].last
+            page_blocks = page_blocks[1:]
+        blocks += page_blocks
         _read_footnotes(notes, footnotes, words)
     # Where a definition stands does not matter to the parser (superscript marks are matched by
     # number), and a footnote may run on at the foot of the next page: write them all last.
-    blocks += [f"{_superscript(n.number)} {n.text}" for n in footnotes]
-    return "\n\n".join(blocks) + "\n"
+    texts = [symbol] if symbol else []
+    texts += [block.text for block in blocks]
+    texts += [f"{_superscript(n.number)} {n.text}" for n in footnotes]
+    return "\n\n".join(texts) + "\n"
 
 
 def _furniture(pages: list[list[Line]], pitch: float) -> list[set[Line]]:
@@ -109,7 +118,11 @@ def _edge_furniture(lines: list[Line], recurs: Callable[[Line], bool], pitch: fl
     """
 
     def maybe(line: Line) -> bool:
-        return _looks_like_furniture(line.text) or recurs(line) or _names_a_symbol(line.text)
+        if _looks_like_furniture(line.text):
+            return True
+        # A footnote ("64 Information provided by a Member State.") recurs too, and may cite
+        # a symbol; it is never a header or footer.
+        return not _opens_footnote(line.text) and (recurs(line) or _names_a_symbol(line.text))
 
     run = list(itertools.takewhile(maybe, lines))[:_EDGE_LINES]
     last = -1
@@ -180,6 +193,11 @@ def _split_footnotes(
     return page, []
 
 
+def _opens_footnote(text: str) -> bool:
+    match = _FOOTNOTE_START.match(text)
+    return match is not None and any(char.isalpha() for char in text[match.end() :])
+
+
 def _footnote_number(text: str) -> int | None:
     match = _FOOTNOTE_START.match(text)
     if match is None:
@@ -187,7 +205,7 @@ def _footnote_number(text: str) -> int | None:
     return int((match.group(1) or match.group(2)).translate(_FROM_SUPERSCRIPT))
 
 
-def _read_footnotes(lines: list[Line], footnotes: list[_Footnote], words: frozenset[str]) -> None:
+def _read_footnotes(lines: list[Line], footnotes: list[_Footnote], words: Words) -> None:
     """Add footnotes in number order; a line that does not open the next number continues one."""
     for line in lines:
         number = _footnote_number(line.text)
@@ -197,22 +215,40 @@ def _read_footnotes(lines: list[Line], footnotes: list[_Footnote], words: frozen
             assert match is not None
             footnotes.append(_Footnote(number, line.text[match.end() :]))
         elif footnotes:
-            footnotes[-1].text = join_wrapped(footnotes[-1].text, line.text, words)
+            footnotes[-1].text = join_lines(footnotes[-1].text, line.text, words)
 
 
-def _blocks(lines: list[Line], words: frozenset[str], pitch: float) -> list[str]:
+@dataclass
+class _Block:
+    text: str
+    first: Line
+    last: Line
+
+
+def _blocks(lines: list[Line], words: Words, pitch: float) -> list[_Block]:
     """Join a page's body lines into blocks: paragraphs, headings, title lines."""
     if not lines:
         return []
     right = max(line.x1 for line in lines)
     left = min(line.x0 for line in lines)
-    blocks = [lines[0].text]
+    blocks = [_Block(lines[0].text, lines[0], lines[0])]
     for above, line in itertools.pairwise(lines):
         if _starts_block(above, line, pitch, short_of=right - _SHORT * (right - left)):
-            blocks.append(line.text)
+            blocks.append(_Block(line.text, line, line))
         else:
-            blocks[-1] = join_wrapped(blocks[-1], line.text, words)
+            blocks[-1].text = join_lines(blocks[-1].text, line.text, words)
+            blocks[-1].last = line
     return blocks
+
+
+def _runs_on(block: _Block, following: _Block) -> bool:
+    """The first block of a page continues the last of the page before: same style, no label,
+    and the block before stopped mid-sentence."""
+    return (
+        _same_style(block.last, following.first)
+        and not _LABEL.match(following.text)
+        and not is_sentence_end(block.text.rstrip(SUPERSCRIPT_DIGITS))
+    )
 
 
 def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float) -> bool:
