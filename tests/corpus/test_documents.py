@@ -28,6 +28,8 @@ def exported(capsys, db: Path, symbol: str) -> list[dict]:
 PDFS = {
     "S-2016-501.pdf": "S/2016/501",  # LibreOffice, A4, Liberation Serif, plain footnote numbers
     "S-2018-80.pdf": "S/2018/80",
+    # LibreOffice, 12 pt, no paragraph spacing but a first-line indent, serif header/footer
+    "S-2018-80-compact.pdf": "S/2018/80",
     "S-2018-80-letter.pdf": "S/2018/80",  # fpdf2, US Letter, DejaVu Sans, superscript numbers
 }
 

@@ -27,6 +27,24 @@ from corpus.parse import ParsedReport, parse_document
 
 HERE = Path(__file__).parent
 JOBS = {"S/2016/501": "16-08919", "S/2018/80": "18-01235"}
+# A second house style, for S/2018/80 only: 12 pt text with 10 pt footnotes, no space between
+# paragraphs but a first-line indent, header and footer in the text's serif face.
+COMPACT = [
+    ('fo:font-size="10pt" fo:language="en"', 'fo:font-size="12pt" fo:language="en"'),
+    (
+        '<style:text-properties style:font-name="Serif" fo:font-size="10pt"/>',
+        '<style:text-properties style:font-name="Serif" fo:font-size="12pt"/>',
+    ),
+    (
+        'fo:margin-left="1.27cm" fo:text-indent="0cm"\n   fo:margin-bottom="0.21cm"',
+        'fo:margin-left="1.27cm" fo:text-indent="0.5cm"\n   fo:margin-bottom="0cm"',
+    ),
+    ('<style:text-properties fo:font-size="8pt"/>', '<style:text-properties fo:font-size="10pt"/>'),
+    (
+        '<style:text-properties style:font-name="Sans" fo:font-size="8pt" fo:font-weight="bold"/>',
+        '<style:text-properties style:font-name="Serif" fo:font-size="10pt"/>',
+    ),
+]
 MONTHS = "January February March April May June July August September October November December"
 
 _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -138,15 +156,19 @@ _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 _TAIL = "</office:text></office:body></office:document>\n"
 
 
-def document(parsed: ParsedReport, job: str) -> str:
+def document(parsed: ParsedReport, job: str, *, compact: bool = False) -> str:
     """The .fodt of one report: masthead, title, headings and paragraphs with their notes."""
+    head = _HEAD
+    for old, new in COMPACT if compact else []:
+        assert old in head, old
+        head = head.replace(old, new)
     report = parsed.report
     meta = report.meta
     assert meta.date is not None
     date = f"{meta.date.day} {MONTHS.split()[meta.date.month - 1]} {meta.date.year}"
     footnotes = {f.number: f.text for f in report.footnotes}
     parts = [
-        _HEAD.format(
+        head.format(
             symbol=meta.symbol,
             job=job,
             printed=meta.date.strftime("%d%m%y"),
@@ -210,16 +232,25 @@ def main() -> int:
         for entry, data in bundled_texts():
             parsed = parse_document(decode_text(data), source=entry.file, manifest=manifest)
             stem = entry.file.removesuffix(".txt")
-            source = Path(scratch) / f"{stem}.fodt"
-            source.write_text(document(parsed, JOBS[entry.meta.symbol]), encoding="utf-8")
-            subprocess.run(
-                [office, "--headless", "--convert-to", "pdf", "--outdir", str(HERE), str(source)],
-                check=True,
-                capture_output=True,
-                env={"HOME": scratch, "PATH": "/usr/bin:/bin"},
-            )
-            print(HERE / f"{stem}.pdf")
+            variants = [(stem, False)] + ([(f"{stem}-compact", True)] if "80" in stem else [])
+            for name, compact in variants:
+                source = Path(scratch) / f"{name}.fodt"
+                text = document(parsed, JOBS[entry.meta.symbol], compact=compact)
+                source.write_text(text, encoding="utf-8")
+                _convert(office, source, scratch)
+                print(HERE / f"{name}.pdf")
     return 0
+
+
+def _convert(office: str, source: Path, scratch: str) -> None:
+    subprocess.run(
+        [office, "--headless", "--convert-to", "pdf", "--outdir", str(HERE), str(source)],
+        check=True,
+        capture_output=True,
+        env={"HOME": scratch, "PATH": "/usr/bin:/bin"},
+    )
+    if not (HERE / f"{source.stem}.pdf").exists():
+        raise SystemExit(f"LibreOffice did not convert {source.name}")
 
 
 if __name__ == "__main__":
