@@ -91,11 +91,13 @@ _BLOCKS = frozenset(
 _CLOSES_P = _BLOCKS - {"body"}
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_FOOTNOTES = re.compile(r"foot-?notes?|end-?notes?|fn-?list", re.IGNORECASE)
+# Footnote blocks by name: "footnotes", "endnotes", "fn-list", and Word's "ftn1" / "edn1".
+_FOOTNOTES = re.compile(r"foot-?notes?|end-?notes?|fn-?list|\b_?(?:ftn|edn)\d+\b", re.IGNORECASE)
+_BRACKETED_MARK = re.compile(r"^\[?(\d{1,3})\]?$")  # Word writes marks as "[12]"
 _HIDDEN_ROLES = frozenset({"navigation", "banner", "search", "menu", "menubar"})
 _PARAGRAPH_MIN_WORDS = 6
 _NUMBERED = re.compile(r"^\s*\d{1,4}[.)]\s")
-_LEADING_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]?\s+")
+_LEADING_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[\].)]?\s+")
 _TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|sup|span|br|a\s)\b", re.I)
 
 
@@ -221,8 +223,8 @@ def _list_label(number: int, is_footnote: bool) -> str:
 
 def _sup_text(element: _Element) -> str:
     text = "".join(_plain_text(element))
-    digits = text.strip()
-    return digits.translate(_SUPERSCRIPT) if digits.isdigit() else text
+    match = _BRACKETED_MARK.match(text.strip())
+    return match.group(1).translate(_SUPERSCRIPT) if match else text
 
 
 def _plain_text(element: _Element) -> list[str]:

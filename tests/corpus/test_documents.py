@@ -139,3 +139,35 @@ def test_markup_inside_text_never_reaches_a_paragraph() -> None:
         "It & the Committee adjourned until the next report.",
     ]
     assert [f.text for f in report.paragraphs[0].footnotes] == ["See S/2018/80."]
+
+
+WORD_HTML = """<html><body><div class=WordSection1>
+<p class=MsoTitle>Report of the Secretary-General on the threat posed by testing groups</p>
+<h1>I.&nbsp;&nbsp;Introduction</h1>
+<p class=MsoNormal><span>1.</span><span style='mso-tab-count:1'>&nbsp;&nbsp; </span>The Council
+met on the threat posed by testing groups.<a href="#_ftn1" name="_ftnref1"><sup><span>[1]</span>
+</sup></a> It adjourned.</p>
+<p class=MsoNormal>2.&nbsp;Member States reported progress in countering the financing of
+terrorism.<a href="#_ftn2"><sup>[2]</sup></a></p>
+</div><div style='mso-element:footnote-list'><hr>
+<div style='mso-element:footnote' id=ftn1><p class=MsoFootnoteText><a href="#_ftnref1"
+name="_ftn1"><span>[1]</span></a> See S/2018/80, para. 3.</p></div>
+<div style='mso-element:footnote' id=ftn2><p class=MsoFootnoteText><a href="#_ftnref2">
+<sup>[2]</sup></a> Information provided by a Member State.</p></div>
+</div></body></html>"""
+
+
+def test_a_page_exported_by_word_keeps_its_bracketed_footnotes() -> None:
+    text = decode_text(WORD_HTML.encode(), source="report.htm")
+    report = parse_report(text, flags=MetaFlags(symbol="S/2099/1", date="2099-01-01"))
+    assert [(p.text, [f.text for f in p.footnotes]) for p in report.paragraphs] == [
+        (
+            "The Council met on the threat posed by testing groups. It adjourned.",
+            ["See S/2018/80, para. 3."],
+        ),
+        (
+            "Member States reported progress in countering the financing of terrorism.",
+            ["Information provided by a Member State."],
+        ),
+    ]
+    assert report.warnings == ()
