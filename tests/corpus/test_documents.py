@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -34,11 +35,17 @@ PDFS = {
 }
 
 
+@functools.cache
+def pdf_text(name: str) -> str:
+    """A fixture PDF read to text once per session (each takes about half a second)."""
+    return decode_text((DOCUMENTS / name).read_bytes(), source=name)
+
+
 @pytest.mark.parametrize(("name", "symbol"), PDFS.items(), ids=PDFS)
 def test_a_pdf_parses_to_the_text_versions_paragraphs(
     shipped: dict[str, ParsedReport], manifest: list[ManifestEntry], name: str, symbol: str
 ) -> None:
-    text = decode_text((DOCUMENTS / name).read_bytes(), source=name)
+    text = pdf_text(name)
     report = parse_report(text, source=name, manifest=manifest)
     expected = shipped[symbol].report
     assert report.meta == expected.meta
@@ -48,8 +55,7 @@ def test_a_pdf_parses_to_the_text_versions_paragraphs(
 
 
 def test_the_pdf_masthead_gives_symbol_date_and_title_without_a_manifest() -> None:
-    name = "S-2018-80.pdf"
-    report = parse_report(decode_text((DOCUMENTS / name).read_bytes(), source=name), source=name)
+    report = parse_report(pdf_text("S-2018-80.pdf"), source="S-2018-80.pdf")
     assert report.meta.symbol == "S/2018/80"
     assert report.meta.date is not None
     assert report.meta.date.isoformat() == "2018-01-31"
@@ -59,9 +65,7 @@ def test_the_pdf_masthead_gives_symbol_date_and_title_without_a_manifest() -> No
 
 @pytest.mark.parametrize("name", PDFS)
 def test_no_page_furniture_reaches_a_paragraph(manifest: list[ManifestEntry], name: str) -> None:
-    report = parse_report(
-        decode_text((DOCUMENTS / name).read_bytes(), source=name), source=name, manifest=manifest
-    )
+    report = parse_report(pdf_text(name), source=name, manifest=manifest)
     texts = [p.text for p in report.paragraphs] + [f.text for f in report.footnotes]
     for furniture in ("Please recycle", "18-01235", "16-08919", "*1"):
         assert not any(furniture in text for text in texts), furniture
