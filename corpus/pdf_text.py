@@ -47,6 +47,7 @@ _FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 _GAP = 1.35  # a baseline gap this many line pitches wide separates blocks
 _SHORT = 0.12  # a line ending this share of the column short of the right edge ends a block
 _STYLE = 0.1  # sizes differing by more than this share are different styles
+_ALIGNMENT = 0.3  # a line starting this share of the column away from the one above: new block
 
 
 @dataclass
@@ -233,7 +234,8 @@ def _blocks(lines: list[Line], words: Words, pitch: float) -> list[_Block]:
     left = min(line.x0 for line in lines)
     blocks = [_Block(lines[0].text, lines[0], lines[0])]
     for above, line in itertools.pairwise(lines):
-        if _starts_block(above, line, pitch, short_of=right - _SHORT * (right - left)):
+        short_of = right - _SHORT * (right - left)
+        if _starts_block(above, line, pitch, short_of=short_of, width=right - left):
             blocks.append(_Block(line.text, line, line))
         else:
             blocks[-1].text = join_lines(blocks[-1].text, line.text, words)
@@ -251,9 +253,11 @@ def _runs_on(block: _Block, following: _Block) -> bool:
     )
 
 
-def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float) -> bool:
+def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float, width: float) -> bool:
     if not _same_style(above, line):
         return True
+    if abs(line.x0 - above.x0) > _ALIGNMENT * width:
+        return True  # from a right-aligned masthead line ("Original: English") to the title
     if above.y - line.y > _GAP * pitch * line.size:
         return True
     if above.x1 < short_of and is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS)):
