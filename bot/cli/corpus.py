@@ -35,7 +35,7 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
     ingest.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=FETCH_TIMEOUT_S,
         metavar="SECONDS",
         help=f"give up on a link after this long (default {FETCH_TIMEOUT_S:g})",
@@ -220,6 +220,16 @@ def _read_report_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return seconds
 
 
 def _iso_date(text: str) -> dt.date:
