@@ -244,13 +244,10 @@ def _blocks(lines: list[Line], words: Words, pitch: float) -> list[_Block]:
 
 
 def _runs_on(block: _Block, following: _Block) -> bool:
-    """The first block of a page continues the last of the page before: same style, no label,
-    and the block before stopped mid-sentence."""
-    return (
-        _same_style(block.last, following.first)
-        and not _LABEL.match(following.text)
-        and not is_sentence_end(block.text.rstrip(SUPERSCRIPT_DIGITS))
-    )
+    """The first block of a page continues the last of the page before: same style, no label.
+    (The parser would join them too; joined here, a short rest of a report's last paragraph is
+    never mistaken for a web page's footer.)"""
+    return _same_style(block.last, following.first) and not _LABEL.match(following.text)
 
 
 def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float, width: float) -> bool:
