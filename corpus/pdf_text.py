@@ -1,15 +1,16 @@
 """A PDF's pages in, report text out, in the one-block-per-line layout the parser reads.
 
 What the PDF knows and plain text loses decides each line's role:
-- position: lines that recur at the same height on several pages (the running header with the
-  symbol, "3/17  18-01235") or that have the shape of UN page furniture at a page's top or
-  bottom are dropped; a symbol among them is kept once, for the title block;
+- position: at a page's top or bottom, lines shaped like UN page furniture, and lines set off
+  from the text that recur at the same height on other pages or name the symbol (the running
+  header, "3/17  18-01235"), are dropped; a symbol among them is kept once, for the title block;
 - size: a run of smaller lines at a page's foot, opening with the next footnote number, is the
-  page's footnotes; each is written as "¹² text" after the page's body;
+  page's footnotes; they are written as "¹² text" after the body;
 - size and baseline: small raised digits are footnote marks (corpus.pdf_lines);
 - spacing and style: lines join into blocks (a paragraph's lines, a heading, the title) unless a
-  gap, a change of size or weight, a short line or a new label starts another. A block the parser
-  finds unlabelled continues the paragraph before it, exactly as across a page break.
+  gap, a change of size, weight or alignment, a short line or a new label starts another; a
+  page's first block continues the page before's last one when it has its style and no label.
+  A block the parser finds unlabelled continues the paragraph before it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from corpus.pdf_words import Words, join_lines, report_words
 
 _EDGE_LINES = 3  # furniture sits among the first or last few lines of a page
 _SET_OFF = 1.5  # a header or footer stands this many line pitches off the text
-_SAME_HEIGHT = 3.0
-_HEADER_WORDS = 8  # points: a running header or footer recurs at the same height
+_SAME_HEIGHT = 3.0  # points: a running header or footer recurs at the same height
+_HEADER_WORDS = 8  # a running header naming the symbol is short
 _UN_FURNITURE = re.compile(
     r"^(?:\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6})?"  # job number, print date
     r"|\*\d{5,}\*"  # barcode text
