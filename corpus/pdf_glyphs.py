@@ -55,6 +55,8 @@ def read_pdf_pages(data: bytes, *, source: str | None = None) -> list[PdfPage]:
                 source=source,
             )
         pages = [_read_page(document[index]) for index in range(count)]
+    except pdfium.PdfiumError as error:
+        raise ParseError(_refusal(str(error)), source=source) from None
     finally:
         document.close()
     if not any(g.char.strip() for page in pages for g in page.glyphs):
