@@ -62,8 +62,15 @@ def pdf_report_text(pages: Sequence[PdfPage]) -> str:
     lined = [group_lines(page.glyphs) for page in pages]
     pitch = _pitch(lined)
     furniture = _furniture(lined, pitch)
-    symbols = [line.text for page, drop in zip(lined, furniture, strict=True) for line in drop]
-    symbol = next((s for s in symbols if SYMBOL_PATTERN.fullmatch(s)), None)
+    # The running header names the document ("S/2018/80", "United Nations  S/2018/80"): the
+    # symbol it names most often is the report's, written first for the title block.
+    named = Counter(
+        match.group(0)
+        for drop in furniture
+        for line in drop
+        for match in SYMBOL_PATTERN.finditer(line.text)
+    )
+    symbol = named.most_common(1)[0][0] if named else None
     kept = [
         [line for line in page if line not in drop]
         for page, drop in zip(lined, furniture, strict=True)
