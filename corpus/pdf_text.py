@@ -8,7 +8,7 @@ What the PDF knows and plain text loses decides each line's role:
   page's footnotes; they are written as "¹² text" after the body;
 - size and baseline: small raised digits are footnote marks (corpus.pdf_lines);
 - spacing and style: lines join into blocks (a paragraph's lines, a heading, the title) unless a
-  gap, a change of size, weight or alignment, a short line or a new label starts another; a
+  gap, a change of size, weight or alignment, or a new label starts another; a
   page's first block continues the page before's last one when it has its style and no label.
   A block the parser finds unlabelled continues the paragraph before it.
 """
@@ -265,10 +265,10 @@ def _starts_block(above: Line, line: Line, pitch: float, *, short_of: float, wid
         return True  # from a right-aligned masthead line ("Original: English") to the title
     if above.y - line.y > _GAP * pitch * line.size:
         return True
-    if above.x1 < short_of and is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS)):
-        return True  # a paragraph's last line; a ragged title or heading line runs on
     # A new label after a finished sentence, a heading or a short line; "2015. The" continuing
-    # "… adopted in" is left to the parser, which reads it as the continuation it is.
+    # "… adopted in" is left to the parser, which reads it as the continuation it is. A short
+    # line alone ends no block: ragged text has them anywhere, and an unlabelled block after
+    # it would only continue the paragraph anyway.
     ends = is_sentence_end(above.text.rstrip(SUPERSCRIPT_DIGITS))
     return bool(_LABEL.match(line.text)) and (ends or above.bold or above.x1 < short_of)
 
