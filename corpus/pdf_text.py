@@ -32,15 +32,15 @@ _EDGE_LINES = 3  # furniture sits among the first or last few lines of a page
 _SET_OFF = 1.5  # a header or footer stands this many line pitches off the text
 _SAME_HEIGHT = 3.0  # points: a running header or footer recurs at the same height
 _HEADER_WORDS = 8  # a running header naming the symbol is short
-_UN_FURNITURE = re.compile(
-    r"^(?:\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6})?"  # job number, print date
-    r"|\*\d{5,}\*"  # barcode text
-    r"|please recycle.*"
-    r"|(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?"  # "3", "3/17", "Page 3 of 17"
-    r")$",
-    re.IGNORECASE,
+# UN page furniture, alone or several on one line ("18-01235 (E)  020218  *1801235*"):
+# job number, language, print date, barcode text, "3/17", "Page 3 of 17", "Please recycle".
+_FURNITURE_ITEM = (
+    r"(?:\d{2}-\d{5}|\([A-Z]\)|\d{6}|\*\d{5,}\*|\d{1,4}|\d{1,4}\s*/\s*\d{1,4}"
+    r"|page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|please\s+recycle)"
 )
+_UN_FURNITURE = re.compile(rf"^{_FURNITURE_ITEM}(?:\s+{_FURNITURE_ITEM})*$", re.IGNORECASE)
 _BODY_SHARE = 0.25  # of the characters of regular weight
+_PARAGRAPH_START = re.compile(r"^\d{1,4}\.\s")
 _FOOTNOTE_SIZE = 0.92  # footnotes are set smaller than the body text
 _FOOTNOTE_START = re.compile(rf"^(?:([{SUPERSCRIPT_DIGITS}]{{1,3}})|(\d{{1,3}})[.)]?(?=\s))\s*")
 _LABEL = re.compile(r"^(?:\d{1,4}|[IVXLC]{1,7}|[A-Z])\.\s|^\([a-z]{1,4}\)\s")
@@ -119,11 +119,13 @@ def _furniture(pages: list[list[Line]], pitch: float) -> list[set[Line]]:
 def _edge_furniture(lines: list[Line], recurs: Callable[[Line], bool], pitch: float) -> set[Line]:
     """The furniture among the lines nearest one edge (`lines` run from that edge inwards).
 
-    A line shaped like UN furniture is furniture. A line that merely recurs at the same height
-    elsewhere, or a short line naming a symbol, is furniture only when a wider gap than the
-    text's line spacing sets it (and the lines outside it) off from the text: the last footnote
-    line of a page also recurs, because footnotes sit at the foot of the page, and "Information
-    provided by a Member State." is many pages' last footnote.
+    Candidates, from the edge inwards: lines shaped like UN furniture, lines that recur at the
+    same height on other pages, short lines naming a symbol. They are furniture up to the
+    innermost one that a wider gap than the text's line spacing sets off from the text. Without
+    that gap, a footnote's last line could go: footnotes sit at the foot of the page, so
+    "Information provided by a Member State." recurs there on many pages, and a footnote may end
+    in a line that is a symbol alone. Only when no candidate is set off (a footer set tight
+    under the text) do the furniture-shaped ones go on their shape alone.
     """
 
     def maybe(line: Line) -> bool:
@@ -134,13 +136,15 @@ def _edge_furniture(lines: list[Line], recurs: Callable[[Line], bool], pitch: fl
         return not _opens_footnote(line.text) and (recurs(line) or _names_a_symbol(line.text))
 
     run = list(itertools.takewhile(maybe, lines))[:_EDGE_LINES]
-    last = -1
-    for index, line in enumerate(run):
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        set_off = following is None or abs(line.y - following.y) > _SET_OFF * pitch * line.size
-        if _looks_like_furniture(line.text) or set_off:
-            last = index
-    return set(run[: last + 1])
+    set_off = [
+        index
+        for index, line in enumerate(run)
+        if index + 1 >= len(lines)
+        or abs(line.y - lines[index + 1].y) > _SET_OFF * pitch * line.size
+    ]
+    if set_off:
+        return set(run[: set_off[-1] + 1])
+    return set(itertools.takewhile(lambda line: _looks_like_furniture(line.text), run))
 
 
 def _furniture_key(line: Line) -> tuple[int, str]:
@@ -153,17 +157,24 @@ def _names_a_symbol(text: str) -> bool:
 
 
 def _looks_like_furniture(text: str) -> bool:
-    if _UN_FURNITURE.match(text) or SYMBOL_PATTERN.fullmatch(text):
+    """UN furniture, the symbol alone, or both ("S/2018/80  3/17")."""
+    rest = SYMBOL_PATTERN.sub("", text).strip()
+    if not rest or _UN_FURNITURE.match(rest):
         return True
     return classify_line(text).kind in (Kind.FURNITURE, Kind.SYMBOL)
 
 
 def _body_size(lines: list[Line]) -> float:
-    """The body text's size: the largest regular-weight size that holds a good share of the
-    characters. Footnotes can outweigh a short report's paragraphs, but are never larger; a
-    bold title and headings are larger, but bold."""
+    """The body text's size: that of the numbered paragraphs' first lines (the largest, since
+    footnotes numbered "12." are smaller), else the largest regular-weight size that holds a
+    good share of the characters (footnotes can outweigh a short report's paragraphs, but are
+    never larger; a bold title and headings are larger, but bold)."""
+    regular = [line for line in lines if not line.bold] or lines
+    numbered = [line.size for line in regular if _PARAGRAPH_START.match(line.text)]
+    if numbered:
+        return max(numbered)
     weights: Counter[float] = Counter()
-    for line in [line for line in lines if not line.bold] or lines:
+    for line in regular:
         weights[round(line.size, 1)] += len(line.text)
     total = sum(weights.values())
     shared = [size for size, weight in weights.items() if weight >= _BODY_SHARE * total]
