@@ -199,12 +199,14 @@ def _same_style(a: Line, b: Line) -> bool:
 def _split_footnotes(
     page: list[Line], body_size: float, last_footnote: int
 ) -> tuple[list[Line], list[Line]]:
-    """The trailing run of smaller lines holds the page's footnotes, from the line that opens
-    the next footnote number (or from its first line, carrying one on from the page before)."""
+    """The trailing run of smaller lines holds the page's footnotes: the first page with any
+    from the line that opens a footnote number, later pages all of it."""
     start = len(page)
     while start > 0 and page[start - 1].size < _FOOTNOTE_SIZE * body_size:
         start -= 1
-    if start < len(page) and last_footnote and _footnote_number(page[start].text) is None:
+    if start < len(page) and last_footnote:
+        # After the first footnote, the run is all footnotes: it opens with the next one, or
+        # with the rest of one carried over ("12 January 2017 …" included).
         return page[:start], page[start:]
     for index in range(start, len(page)):
         number = _footnote_number(page[index].text)
@@ -251,9 +253,9 @@ def _blocks(lines: list[Line], words: Words, pitch: float) -> list[_Block]:
         return []
     right = max(line.x1 for line in lines)
     left = min(line.x0 for line in lines)
+    short_of = right - _SHORT * (right - left)
     blocks = [_Block(lines[0].text, lines[0], lines[0])]
     for above, line in itertools.pairwise(lines):
-        short_of = right - _SHORT * (right - left)
         if _starts_block(above, line, pitch, short_of=short_of, width=right - left):
             blocks.append(_Block(line.text, line, line))
         else:
