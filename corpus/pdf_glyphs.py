@@ -8,6 +8,7 @@ Everything that could make reading unbounded is refused before PDFium sees the f
 from __future__ import annotations
 
 import ctypes
+import threading
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -17,6 +18,9 @@ from corpus.errors import ParseError
 from corpus.pdf_bounds import check_pdf_bounds
 
 MAX_PDF_PAGES = 400  # the longest reports run to ~40 pages; a bomb claims millions
+# PDFium is not thread-safe (pypdfium2's documentation): ingests parse in worker threads, so two
+# at once must take turns.
+_PDFIUM = threading.Lock()
 _CR_LF = ("\r", "\n")
 
 
@@ -43,6 +47,18 @@ class PdfPage:
 def read_pdf_pages(data: bytes, *, source: str | None = None) -> list[PdfPage]:
     """Every page's glyphs; ParseError for encrypted, truncated, oversized or textless PDFs."""
     check_pdf_bounds(data, source=source)
+    with _PDFIUM:
+        pages = _read_pages(data, source)
+    if not any(g.char.strip() for page in pages for g in page.glyphs):
+        raise ParseError(
+            "this PDF has no text layer (it is a scan, images only); run OCR on it or ingest "
+            "the report's text instead",
+            source=source,
+        )
+    return pages
+
+
+def _read_pages(data: bytes, source: str | None) -> list[PdfPage]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -59,12 +75,6 @@ def read_pdf_pages(data: bytes, *, source: str | None = None) -> list[PdfPage]:
         raise ParseError(_refusal(str(error)), source=source) from None
     finally:
         document.close()
-    if not any(g.char.strip() for page in pages for g in page.glyphs):
-        raise ParseError(
-            "this PDF has no text layer (it is a scan, images only); run OCR on it or ingest "
-            "the report's text instead",
-            source=source,
-        )
     return pages
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,11 @@ def test_a_page_exported_by_word_keeps_its_bracketed_footnotes() -> None:
         ),
     ]
     assert report.warnings == ()
+
+
+def test_pdfs_read_in_parallel_threads_come_out_whole() -> None:
+    """Ingests parse in worker threads and PDFium is not thread-safe: reads take turns."""
+    names = ["S-2016-501.pdf", "S-2018-80-letter.pdf"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        texts = list(pool.map(lambda n: decode_text((DOCUMENTS / n).read_bytes(), source=n), names))
+    assert texts == [pdf_text(name) for name in names]
