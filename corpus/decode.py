@@ -11,7 +11,12 @@ import codecs
 import unicodedata
 
 from corpus.errors import ParseError
-from corpus.html_text import has_numbered_paragraphs, html_report_text, looks_like_html
+from corpus.html_text import (
+    has_numbered_paragraphs,
+    html_report_text,
+    looks_like_html,
+    strip_inline_markup,
+)
 from corpus.pdf_glyphs import read_pdf_pages
 from corpus.pdf_text import pdf_report_text
 
@@ -50,7 +55,7 @@ def decode_text(data: bytes, *, source: str | None = None) -> str:
         raise ParseError("the file has no text (only whitespace)", source=source)
     if looks_like_html(text):
         return _html_text(text, source)
-    return text
+    return strip_inline_markup(text)
 
 
 def _pdf_text(data: bytes, source: str | None) -> str:

@@ -98,7 +98,12 @@ _HIDDEN_ROLES = frozenset({"navigation", "banner", "search", "menu", "menubar"})
 _PARAGRAPH_MIN_WORDS = 6
 _NUMBERED = re.compile(r"^\s*\d{1,4}[.)]\s")
 _LEADING_NUMBER = re.compile(r"^\s*\[?(\d{1,3})[\].)]?\s+")
-_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|sup|span|br|a\s)\b", re.I)
+_PAGE_TAG = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|p|div|h[1-6]|br|li|ol|ul|table|tr|td|section|article"
+    r"|main|header|footer|nav)\b",
+    re.IGNORECASE,
+)
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|span|a|b|i|em|strong|u|small|font)\b[^<>]*>", re.I)
 
 
 @dataclass
@@ -109,8 +114,29 @@ class _Element:
 
 
 def looks_like_html(text: str) -> bool:
-    """Say whether the text is markup: a page, or a fragment with block or inline tags."""
-    return _TAG.search(text[:4096]) is not None
+    """Say whether the text is a web page or a fragment of one: it has page or block tags."""
+    return _PAGE_TAG.search(text[:4096]) is not None
+
+
+def strip_inline_markup(text: str) -> str:
+    """Text with inline tags in some lines (Markdown converted from Word: "ISIL<sup>4</sup>"):
+    read each such line as HTML, keeping the lines as they are, marks as superscript digits."""
+    if _INLINE_TAG.search(text) is None:
+        return text
+    return "\n".join(
+        _inline_line(line) if _INLINE_TAG.search(line) else line for line in text.split("\n")
+    )
+
+
+def _inline_line(line: str) -> str:
+    builder = _TreeBuilder()
+    builder.feed(line)
+    builder.close()
+    lines: list[str] = []
+    current = [""]
+    _render(builder.root, lines, current, in_notes=False)
+    _flush(lines, current)
+    return " ".join(" ".join(lines).split())
 
 
 def html_report_text(html: str) -> str:

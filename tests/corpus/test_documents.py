@@ -184,3 +184,20 @@ def test_pdfs_read_in_parallel_threads_come_out_whole() -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         texts = list(pool.map(lambda n: decode_text((DOCUMENTS / n).read_bytes(), source=n), names))
     assert texts == [pdf_text(name) for name in names]
+
+
+def test_inline_tags_in_a_text_file_are_read_not_stored() -> None:
+    """Markdown converted from Word keeps "ISIL<sup>4</sup>" and <b>…</b>; lines stay lines."""
+    text = (
+        "Report of the Secretary-General on the threat posed by testing groups\n\n"
+        "I. Introduction\n\n"
+        "1. The <b>Council</b> met on the threat posed by ISIL<sup>4</sup> in the region.\n\n"
+        "2. Member States reported progress in countering the financing of terrorism.\n\n"
+        "<sup>4</sup> See S/2018/80, para. 3.\n"
+    )
+    report = parse_report(decode_text(text.encode(), source="r.md"), flags=MetaFlags("S/2099/1"))
+    assert [p.text for p in report.paragraphs] == [
+        "The Council met on the threat posed by ISIL in the region.",
+        "Member States reported progress in countering the financing of terrorism.",
+    ]
+    assert [f.text for f in report.paragraphs[0].footnotes] == ["See S/2018/80, para. 3."]
