@@ -47,8 +47,11 @@ async def fetch_report(url: str, *, max_bytes: int, timeout_s: float = FETCH_TIM
     _check_https(url, url)
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     context = ssl.create_default_context()  # per call, so SSL_CERT_FILE is honoured
+    # One fetch, one connection: closed as soon as each response is read, so no TLS transport
+    # outlives the session (asyncio.run closes its loop right after `reportbot ingest URL`).
+    connector = aiohttp.TCPConnector(force_close=True)
     try:
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             return await _follow(session, url, max_bytes, context)
     except TimeoutError:
         raise FetchError(f"{url}: no answer within {timeout_s:g} s (timed out)") from None
