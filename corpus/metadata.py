@@ -93,6 +93,8 @@ def read_title_block(units: Sequence[str], symbols: Sequence[str] = ()) -> TextM
     symbol = symbols[0] if symbols else None
     if symbol is None and title_unit and (match := SYMBOL_PATTERN.search(title_unit)):
         symbol = match.group(0)
+    if symbol is None:  # a masthead line that names more ("United Nations  S/2018/80")
+        symbol = next((m.group(0) for u in units if (m := SYMBOL_PATTERN.search(u))), None)
     title = _clean_title(title_unit, symbol) if title_unit else None
     return TextMeta(
         symbol=normalize_symbol(symbol) if symbol else None,

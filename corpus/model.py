@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from corpus.citation import symbol_year
+
 
 @dataclass(frozen=True)
 class ReportMeta:
@@ -18,7 +20,8 @@ class ReportMeta:
 
     @property
     def year(self) -> int | None:
-        return self.date.year if self.date else None
+        """The date's year; for an undated report, the year its symbol carries (S/2019/103)."""
+        return self.date.year if self.date else symbol_year(self.symbol)
 
 
 @dataclass(frozen=True)

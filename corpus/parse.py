@@ -73,6 +73,7 @@ def parse_document(
     warnings = check_numbering(
         [(p.number, p.line) for p in outline.paragraphs], allow_irregular, source
     )
+    warnings += _date_warnings(meta)
     if segmented.annex_line is not None:
         warnings.append(
             f"ignored the annex from line {segmented.annex_line} on: only the report's own "
@@ -139,6 +140,21 @@ def _assemble(
     )
 
 
+def _date_warnings(meta: ReportMeta) -> list[str]:
+    """An undated report is found by --year only through its symbol's year: say which."""
+    if meta.date is not None:
+        return []
+    if meta.year is not None:
+        return [
+            f"no date in the text, the manifest or --date: the year {meta.year} is taken from "
+            f"the symbol {meta.symbol}"
+        ]
+    return [
+        f"no date in the text, the manifest or --date, and {meta.symbol} carries no year: "
+        "--year will not find this report (give --date YYYY-MM-DD)"
+    ]
+
+
 def _join_pieces(
     outline: Outline, piece_marks: list[list[Mark]], words: frozenset[str]
 ) -> tuple[dict[_Target, str], dict[_Target, list[Mark]]]:
@@ -203,7 +219,7 @@ def _from_export(
     """An export re-ingested gives the same paragraphs (marks are not part of an export)."""
     meta = resolve_meta(TextMeta(symbol=exported.symbol), manifest, flags, source=source)
     numbers = [(p.number, p.line) for p in exported.paragraphs]
-    warnings = check_numbering(numbers, allow_irregular, source)
+    warnings = check_numbering(numbers, allow_irregular, source) + _date_warnings(meta)
     report = export_to_report(exported, meta, warnings, source=source)
     return ParsedReport(
         report, tuple(() for _ in report.paragraphs), tuple(() for _ in report.headings)

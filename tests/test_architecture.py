@@ -39,6 +39,8 @@ def test_retrieval_never_imports_discord_or_bot() -> None:
         ("aiosqlite", "retrieval/store.py"),
         ("Stemmer", "retrieval/tokenize.py"),
         ("discord", "bot"),
+        ("pypdfium2", "corpus/pdf_glyphs.py"),
+        ("aiohttp", "bot"),  # the network is an edge: links (fetching.py) and uploads
     ],
 )
 def test_each_outside_library_has_one_home(library: str, home: str) -> None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.usage import examples
+from bot.fetching import FETCH_TIMEOUT_S, fetch_report, is_link
 from bot.options import parse_span
 from bot.replies import count_noun, render_paragraphs, render_text
 from bot.settings import Settings
@@ -27,17 +28,29 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add ingest, reports, export and cite to the parser."""
     ingest = subparsers.add_parser(
         "ingest",
-        help="add or replace reports from text files",
-        description="Add reports from plain-text files (or a JSON Lines export). Each file is "
-        "stored in its own transaction: a file that fails changes nothing.",
+        help="add or replace reports from files or https:// links (PDF, web page or text)",
+        description="Add reports from PDFs, saved web pages (.html), plain-text files (or a JSON "
+        "Lines export), or https:// links to any of these. Each is stored in its own "
+        "transaction: one that fails changes nothing.",
         epilog=examples(
-            "ingest S-2019-103.txt",
+            "ingest S-2019-103.pdf",
+            "ingest https://example.org/S-2019-103.pdf",
             "ingest notes.txt --symbol S/2017/97 --date 2017-02-02 --title 'Fourth report'",
             "ingest edited.jsonl --allow-irregular",
         ),
     )
     ingest.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="report text (.txt, .md) or export"
+        "paths",
+        nargs="+",
+        metavar="PATH_OR_URL",
+        help="a report (.pdf, .html, .txt, .md), an export, or an https:// link to one",
+    )
+    ingest.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=FETCH_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"give up on a link after this long (default {FETCH_TIMEOUT_S:g})",
     )
     ingest.add_argument("--symbol", help="document symbol, e.g. S/2018/80 (one PATH only)")
     ingest.add_argument("--date", type=_iso_date, help="report date, YYYY-MM-DD (one PATH only)")
@@ -92,10 +105,10 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     async with await _open(settings) as library:
         for path in args.paths:
-            data = await asyncio.to_thread(_read_report_file, path)
+            data, source = await _read_input(path, args.timeout, settings.max_upload_bytes)
             result = await library.ingest(
                 data,
-                source=path.name,
+                source=source,
                 symbol=args.symbol,
                 date=args.date,
                 title=args.title,
@@ -219,6 +232,15 @@ def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+async def _read_input(argument: str, timeout_s: float, max_bytes: int) -> tuple[bytes, str]:
+    """A file's bytes and its name, or a link's bytes and the link itself."""
+    if is_link(argument):
+        fetched = await fetch_report(argument, max_bytes=max_bytes, timeout_s=timeout_s)
+        return fetched.data, argument
+    path = Path(argument)
+    return await asyncio.to_thread(_read_report_file, path), path.name
+
+
 def _read_report_file(path: Path) -> bytes:
     """Read a file, refusing huge ones before reading them into memory."""
     try:
@@ -230,6 +252,16 @@ def _read_report_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return seconds
 
 
 def _iso_date(text: str) -> dt.date:

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs._shared import report_autocomplete
+from bot.fetching import fetch_report
 from bot.replies import render_ingest, render_removed
 from bot.uploads import read_upload
 from bot.views import message_kwargs
@@ -22,15 +23,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("reportbot.bot")
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".md", ".markdown", ".jsonl")
 
 
 def check_upload(filename: str, size_bytes: int, max_bytes: int) -> None:
-    """Refuse anything but plain text or Markdown within the size limit, before reading it."""
-    if PurePath(filename).suffix.lower() not in TEXT_SUFFIXES:
+    """Refuse anything but a PDF, a web page or text within the size limit, before reading it."""
+    if PurePath(filename).suffix.lower() not in REPORT_SUFFIXES:
         raise UserError(
-            f"“{filename}” is not a text file: upload the report as .txt or .md "
-            "(copy the text out of the PDF)."
+            f"“{filename}” is not a report file: upload the report as .pdf, .html, .txt or .md."
         )
     if size_bytes > max_bytes:
         raise UserError(
@@ -57,7 +57,8 @@ class Admin(commands.Cog):
 
     @app_commands.command(name="ingest")
     @app_commands.describe(
-        file="The report as a .txt or .md file",
+        file="The report as a .pdf, .html, .txt or .md file",
+        url="Or a https:// link to the report (PDF, web page or text)",
         symbol="Document symbol, if the text does not show it (e.g. S/2019/103)",
         date="Date of the report, YYYY-MM-DD, if the text does not show it",
         title="Title, if the text does not show it",
@@ -68,19 +69,27 @@ class Admin(commands.Cog):
     async def ingest(
         self,
         interaction: discord.Interaction,
-        file: discord.Attachment,
+        file: discord.Attachment | None = None,
+        url: app_commands.Range[str, 8, 2000] | None = None,
         symbol: app_commands.Range[str, 1, 40] | None = None,
         date: app_commands.Range[str, 1, 20] | None = None,
         title: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        """Add or replace a report from a text file (server managers only)."""
-        # Parsing and indexing can take seconds: acknowledge first, privately.
+        """Add or replace a report from a file or a link (server managers only)."""
+        if (file is None) == (url is None):
+            raise UserError("Give the report either as a file or as a url, not both or neither.")
+        # Fetching, parsing and indexing can take seconds: acknowledge first, privately.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        check_upload(file.filename, file.size, self.bot.settings.max_upload_bytes)
         when = parse_date(date)
-        data = await read_upload(file, self.bot.settings.max_upload_bytes)
+        max_bytes = self.bot.settings.max_upload_bytes
+        if file is not None:
+            check_upload(file.filename, file.size, max_bytes)
+            data, source = await read_upload(file, max_bytes), file.filename
+        else:
+            assert url is not None
+            data, source = (await fetch_report(url, max_bytes=max_bytes)).data, url
         result = await self.bot.library.ingest(
-            data, source=file.filename, symbol=symbol, date=when, title=title
+            data, source=source, symbol=symbol, date=when, title=title
         )
         await interaction.followup.send(ephemeral=True, **message_kwargs(render_ingest(result)))
 

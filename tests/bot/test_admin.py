@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import discord
@@ -84,12 +85,15 @@ async def test_ingest_adds_a_report_that_can_be_asked_and_cited(sim: Sim) -> Non
 
 
 async def test_ingest_refuses_other_file_types_and_oversize_files(sim: Sim) -> None:
-    pdf = await ingest(sim, b"%PDF-1.7", filename="report.pdf")
-    assert pdf.ephemeral
-    assert "not a text file" in pdf.response.content
+    word = await ingest(sim, b"PK\x03\x04", filename="report.docx")
+    assert word.ephemeral
+    assert "not a report file" in word.response.content
+    cut = await ingest(sim, b"%PDF-1.7", filename="report.pdf")
+    assert cut.ephemeral
+    assert "this PDF is truncated" in cut.response.content
     big = await ingest(sim, b"1. x" * (sim.bot.settings.max_upload_bytes // 4 + 1))
     assert "the limit is" in big.response.content
-    assert len(sim.env.errors) == 2
+    assert len(sim.env.errors) == 3
 
 
 async def test_ingest_says_why_a_text_is_refused(sim: Sim) -> None:
@@ -201,6 +205,15 @@ async def test_ingest_and_ask_do_not_touch_the_bundled_reports(sim: Sim) -> None
     before = await sim.bot.library.cite(REPORT_2018, 13)
     await ingest(sim, synthetic_report(["The zephyr network moved funds."]))
     assert await sim.bot.library.cite(REPORT_2018, 13) == before
+
+
+async def test_ingest_reads_an_uploaded_pdf(sim: Sim) -> None:
+    pdf = Path(__file__).parent.parent / "corpus" / "documents" / "S-2018-80.pdf"
+    result = await sim.admin.slash(sim.channel, "ingest", file=("S-2018-80.pdf", pdf.read_bytes()))
+    assert result.ephemeral
+    assert result.response.content == "Replaced **S/2018/80**: 86 paragraphs, 67 footnotes."
+    cited = await sim.alice.slash(sim.channel, "cite", report=REPORT_2018, paragraph="13")
+    assert "fallen by more than 90 per cent" in plain(cited.response.embeds[0].description)
 
 
 async def test_ingest_does_not_trust_the_declared_size(sim: Sim) -> None:

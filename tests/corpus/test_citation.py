@@ -7,11 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.citation import (
+    SYMBOL_PATTERN,
     format_citation,
     looks_like_symbol,
     normalize_symbol,
     parse_citation,
     parse_paragraph_range,
+    symbol_year,
 )
 from corpus.errors import UserError
 
@@ -29,7 +31,44 @@ def test_normalize_symbol_keeps_addenda() -> None:
     assert normalize_symbol("s/2017/97/add.1") == "S/2017/97/Add.1"
 
 
-@pytest.mark.parametrize("typed", ["", "2018/80", "A/72/100", "S/18/80", "S/2018", "ISIL"])
+@pytest.mark.parametrize(
+    ("typed", "symbol"),
+    [
+        ("A/73/361", "A/73/361"),
+        ("a/hrc/40/52", "A/HRC/40/52"),
+        ("E/CN.4/2005/L.10", "E/CN.4/2005/L.10"),
+        ("S/RES/2253 (2015)", "S/RES/2253 (2015)"),
+        ("s/res/2253(2015)", "S/RES/2253 (2015)"),
+        ("A-72-100", "A/72/100"),
+    ],
+)
+def test_symbols_of_any_un_body(typed: str, symbol: str) -> None:
+    assert normalize_symbol(typed) == symbol
+    assert normalize_symbol(symbol) == symbol
+
+
+def test_symbols_in_running_text() -> None:
+    text = "See S/2016/92, S/2017/97/Add.1 and A/73/361; S/RES/2253 (2015), I-24/7 and 24/7."
+    found = [m.group(0) for m in SYMBOL_PATTERN.finditer(text)]
+    assert found == ["S/2016/92", "S/2017/97/Add.1", "A/73/361", "S/RES/2253 (2015)"]
+
+
+@pytest.mark.parametrize(
+    ("symbol", "year"),
+    [
+        ("S/2019/103", 2019),
+        ("S/RES/2253 (2015)", 2015),
+        ("A/73/361", None),
+        ("S/2017/97/Add.1", 2017),
+    ],
+)
+def test_symbol_year(symbol: str, year: int | None) -> None:
+    assert symbol_year(symbol) == year
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "2018/80", "S/18/80", "S/2018", "ISIL", "and/or", "I-24/7", "UN/DESA"]
+)
 def test_normalize_symbol_refuses_non_symbols(typed: str) -> None:
     assert not looks_like_symbol(typed)
     with pytest.raises(UserError, match="not a document symbol"):

@@ -8,6 +8,7 @@ import pytest
 
 from corpus.errors import MetadataConflict, ParseError
 from corpus.manifest import ManifestEntry
+from corpus.metadata import read_title_block
 from corpus.model import ReportMeta
 from corpus.parse import MetaFlags, parse_report
 
@@ -105,3 +106,17 @@ def test_bad_flag_date() -> None:
 def test_manifest_given_as_plain_metas() -> None:
     meta = parse_report("S/2099/7\n\n" + BODY, manifest=[ENTRY.meta]).meta
     assert meta == ENTRY.meta
+
+
+def test_a_masthead_line_naming_more_than_the_symbol_still_gives_it() -> None:
+    found = read_title_block(
+        [
+            "United Nations S/2018/80 Security Council",
+            "Distr.: General 31 January 2018 Original: English",
+            "Sixth report of the Secretary-General on the threat posed by ISIL (Da'esh)",
+        ]
+    )
+    assert found.symbol == "S/2018/80"
+    assert found.date is not None
+    assert found.date.isoformat() == "2018-01-31"
+    assert found.ordinal == 6

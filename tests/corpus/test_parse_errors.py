@@ -8,7 +8,7 @@ from corpus.decode import MAX_REPORT_BYTES, decode_text
 from corpus.errors import MetadataConflict, ParseError, UserError
 from corpus.parse import MetaFlags, parse_report
 
-FLAGS = MetaFlags(symbol="S/2099/1")
+FLAGS = MetaFlags(symbol="S/2099/1", date="2099-01-31")
 
 
 def _numbered(*numbers: int) -> str:

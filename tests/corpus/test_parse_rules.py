@@ -6,7 +6,7 @@ import pytest
 
 from corpus.parse import MetaFlags, parse_report
 
-FLAGS = MetaFlags(symbol="S/2099/1")
+FLAGS = MetaFlags(symbol="S/2099/1", date="2099-01-31")
 
 
 def parse(text: str, **kwargs: object) -> object:
@@ -325,3 +325,22 @@ def test_short_list_items_ending_the_last_paragraph_are_kept() -> None:
     )
     assert report.paragraphs[-1].text == "States should: (a) act; (b) share; (c) prosecute."
     assert report.warnings == ()
+
+
+def test_an_undated_report_takes_its_year_from_the_symbol_and_says_so() -> None:
+    text = "Report of the Secretary-General on testing\nI. Introduction\n1. The Council met.\n"
+    report = parse_report(text, flags=MetaFlags(symbol="S/2019/103"))
+    assert report.meta.date is None
+    assert report.meta.year == 2019  # so `--year 2019` finds it
+    assert report.warnings == (
+        "no date in the text, the manifest or --date: the year 2019 is taken from the symbol "
+        "S/2019/103",
+    )
+
+
+def test_an_undated_report_whose_symbol_has_no_year_says_year_will_miss_it() -> None:
+    text = "Report of the Secretary-General on testing\nI. Introduction\n1. The Council met.\n"
+    report = parse_report(text, flags=MetaFlags(symbol="A/73/361"))
+    assert report.meta.symbol == "A/73/361"
+    assert report.meta.year is None
+    assert "--year will not find this report" in report.warnings[0]
