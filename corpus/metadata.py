@@ -49,7 +49,9 @@ _TEENS = [
     "sixteenth",
     "seventeenth",
 ]
-_ORDINALS = {
+# Ordinal words as the series' titles spell them ("Sixth report …"), by number; retrieval/series.py
+# reads series names in questions with the same list.
+ORDINALS = {
     word: number
     for number, word in enumerate(
         [*_UNITS, *_TEENS, "eighteenth", "nineteenth", "twentieth"]
@@ -100,7 +102,7 @@ def read_title_block(units: Sequence[str], symbols: Sequence[str] = ()) -> TextM
         symbol=normalize_symbol(symbol) if symbol else None,
         date=_distr_date("\n".join(units)),
         title=title or None,
-        ordinal=_ORDINALS.get(title.split()[0].lower()) if title else None,
+        ordinal=ORDINALS.get(title.split()[0].lower()) if title else None,
     )
 
 

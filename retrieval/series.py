@@ -10,41 +10,11 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from corpus.metadata import ORDINALS
 from corpus.model import ReportMeta
 
-ORDINAL_WORDS = (
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-    "twenty-first",
-    "twenty-second",
-    "twenty-third",
-    "twenty-fourth",
-    "twenty-fifth",
-    "twenty-sixth",
-    "twenty-seventh",
-    "twenty-eighth",
-    "twenty-ninth",
-    "thirtieth",
-)
-_ORDINAL = {word: n for n, word in enumerate(ORDINAL_WORDS, start=1)}
+ORDINAL_WORDS = tuple(ORDINALS)  # "first" … "thirty-ninth", in order
+_ORDINAL = ORDINALS
 _NEWEST = ("latest", "newest", "most recent", "last", "current")
 _PREVIOUS = ("previous", "preceding", "prior", "penultimate")
 _OLDEST = ("oldest", "earliest")
