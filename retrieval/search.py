@@ -252,8 +252,9 @@ async def answer_question(
     n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
     # Scoring and excerpting are CPU work: they run in a thread so the bot's loop stays free.
     ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
-    paragraphs = await _fetch_more(fetch, {}, ranked)
+    paragraphs: dict[tuple[str, int], Paragraph] = {}
     if ranked and options.feedback:  # second round: the question plus its best paragraphs' words
+        paragraphs = await _fetch_more(fetch, paragraphs, ranked[:FEEDBACK_DOCS])
         top = [paragraphs[key] for key, _ in ranked[:FEEDBACK_DOCS] if key in paragraphs]
         plan = await asyncio.to_thread(_with_feedback, searcher, plan, top)
         ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
