@@ -15,7 +15,9 @@ import hashlib
 import os
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +183,8 @@ def shared_embedder() -> Embedder:
 SHIPPED_VECTORS = "bundled-vectors.bin"
 
 
-def shipped_vectors() -> dict[str, np.ndarray]:
+@cache
+def shipped_vectors() -> Mapping[str, np.ndarray]:
     """Vectors of the bundled reports' paragraphs, made by scripts/build_vectors.py, by digest.
 
     They let the first run build its database without running the model over the bundled

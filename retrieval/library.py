@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -35,7 +34,6 @@ from retrieval.search import Fetch, Searcher, answer_question, build_segment
 from retrieval.semantic import SemanticLayer
 from retrieval.series import (
     SeriesNameError,
-    find_series_name,
     previous_in_series,
     resolve_series_name,
     series_order,
@@ -238,12 +236,9 @@ class Library:
         The whole answer comes from one database version (see Snapshot); if the database moves
         on while it is being made, it is made again on the new version.
         """
-        if report is None and (named := self._series_in_question(question)):
-            answer = await self.ask(named[1], k=k, report=named[0], year=year)
-            return dataclasses.replace(answer, query=question)  # "what did the sixth report say"
         for _attempt in range(ANSWER_ATTEMPTS):
             snapshot = await self.current()
-            symbol = _report_symbol(report, snapshot.reports)
+            symbol = _resolve(report, snapshot.reports) if report else None
             try:
                 return await answer_question(
                     snapshot.searcher,
@@ -276,7 +271,7 @@ class Library:
                     snapshot = await self._read_snapshot(store, _silent, rebuild=True)
                     assert snapshot is not None
                     snapshot = await self._with_semantic(snapshot, _silent, store=store, save=False)
-                symbol = _report_symbol(report, snapshot.reports)
+                symbol = _resolve(report, snapshot.reports) if report else None
                 return await answer_question(
                     snapshot.searcher,
                     self._fetch_at(snapshot.generation, store),
@@ -561,10 +556,6 @@ class Library:
         """Every report, oldest first."""
         return series_order([stored.meta for stored in self._reports.values()])
 
-    def _series_in_question(self, question: str) -> tuple[str, str] | None:
-        """(symbol, the question without the words) for "what did the sixth report say"."""
-        return find_series_name(question, self.series())
-
     async def timeline(
         self, question: str, *, first: int = 0, count: int | None = None
     ) -> Timeline:
@@ -764,11 +755,6 @@ def number_ranges(numbers: Sequence[int]) -> str:
         if number is not None:
             start = previous = number
     return ", ".join(parts)
-
-
-def _report_symbol(typed: str | None, reports: Mapping[str, StoredReport]) -> str | None:
-    """The symbol a report filter names: a symbol or series words ("latest", "sixth report")."""
-    return _resolve(typed, reports) if typed else None
 
 
 def _resolve(typed: str, reports: Mapping[str, StoredReport]) -> str:

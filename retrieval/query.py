@@ -106,6 +106,7 @@ def parse_query(
             report = _series_report(value, series) or _canonical(value, known_reports)
         text = _cut(text, match)
     named = find_series_name(text, list(series.values())) if report is None and series else None
+    shown = text  # a reply repeats the series words typed; only the search leaves them out
     if named:
         report, text = named  # "what does the sixth report say about prisons"
     recent = bool(_TIME_WORDS.search(text))
@@ -126,7 +127,7 @@ def parse_query(
     if not terms and citation is None:
         problems.append(_why_empty(text))
     return Query(
-        text=" ".join(text.split()),
+        text=" ".join((shown if named else text).split()),
         terms=terms,
         phrases=phrases,
         report=report,

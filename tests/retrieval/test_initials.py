@@ -57,6 +57,9 @@ def test_an_acronym_spelling_many_names_is_not_expanded() -> None:
     names = [f"Special {word} Mission" for word in ("Alpha", "Beta", "Gamma", "Delta")]
     assert names_spelled("SM", names) == []  # too short
     assert names_spelled("SAM", names) == ["Special Alpha Mission"]
+    alike = [f"Special {word} Mission" for word in ("Alpha", "Arctic", "Atlas", "Azure")]
+    assert names_spelled("SAM", alike[:3]) == alike[:3]  # three: each searched
+    assert names_spelled("SAM", alike) == []  # four: too vague to mean any one
 
 
 def test_typed_acronyms_include_plurals_and_skip_words() -> None:
