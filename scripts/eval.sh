@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# Retrieval quality on both development sets.
+# Retrieval quality on both development sets and the held-out fresh set.
 # 1. The component table: every search component switched off (or on) in turn, both sets,
 #    in-process (scripts/eval.py).
 # 2. The shared scorer on the shipped search, end to end through `reportbot ask --json` for the
@@ -31,6 +31,10 @@ echo
 echo "== own set (eval/own_questions.json), shared scorer"
 python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/own_questions.json --split all \
     --run "$scratch/runs/own.json" "$@" | sed 's/retrieval\[all\]/retrieval[own]/'
+echo
+echo "== fresh set (eval/fresh_questions.json: held out, read only as a total), shared scorer"
+python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/fresh_questions.json --split all \
+    --run "$scratch/runs/fresh.json" "$@" | sed 's/retrieval\[all\]/retrieval[fresh]/'
 echo
 echo "== shared dev set, shared scorer, through reportbot ask --json"
 # Build the database once, so the first question is not also timed for the ingest.
