@@ -23,6 +23,7 @@ class SearchOptions:
     register: bool = True  # the everyday-word glossary (retrieval/data/register.toml)
     wordnet: bool = True  # WordNet synonyms restricted to the corpus's words
     semantic: bool = True  # sentence vectors fused with BM25
+    vector_feedback: bool = True  # the question's vector moved toward its closest paragraphs
     recency: bool = True  # time words ("now", "latest") prefer the newest report
 
     @classmethod

@@ -38,6 +38,7 @@ from retrieval.semantic import (
     SemanticLayer,
     dense_top,
     fuse,
+    with_feedback,
 )
 from retrieval.tokenize import tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
@@ -261,7 +262,7 @@ async def answer_question(
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
         ranked, similarity = await asyncio.to_thread(
-            _fused, searcher, searcher.semantic, query, ranked, n, allowed
+            _fused, searcher, searcher.semantic, query, ranked, n, allowed, options.vector_feedback
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
@@ -304,14 +305,17 @@ def _fused(
     ranked: Ranked,
     n: int,
     allowed: np.ndarray | None,
+    feedback: bool,
 ) -> tuple[Ranked, dict[tuple[str, int], float]]:
     """BM25's ranking fused with the question's vector; returns each candidate's similarity."""
     keys = searcher.index.keys
     docs = [searcher.index.doc_index(*key) for key, _ in ranked]
     lexical = [(d, s) for d, (_, s) in zip(docs, ranked, strict=True) if d is not None]
-    similarity = layer.similarities(layer.encode(query.text))
-    dense = [] if query.phrases else dense_top(similarity, n, allowed)
-    fused = fuse(lexical, similarity, dense)
+    vector = layer.encode(query.text)
+    similarity = layer.similarities(vector)
+    ranking = with_feedback(layer, vector, similarity, allowed) if feedback else similarity
+    dense = [] if query.phrases else dense_top(ranking, n, allowed)
+    fused = fuse(lexical, ranking, dense)
     return (
         [(keys[d], score) for d, score in fused],
         {keys[d]: float(similarity[d]) for d, _ in fused},

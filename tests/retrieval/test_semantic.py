@@ -21,6 +21,7 @@ from retrieval.embedder import Embedder, ModelError, ModelFiles, shared_embedder
 from retrieval.library import Library
 from retrieval.query import parse_query
 from retrieval.search import paragraph_terms
+from retrieval.semantic import SemanticLayer, with_feedback
 from retrieval.vectors import ReportVectors, embed_text, report_vectors, text_digest
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text())
@@ -281,3 +282,41 @@ async def test_a_database_from_before_the_layer_is_encoded_once_on_open(
     async with await Library.open(bundled_db, progress=messages.append):
         pass
     assert not any("encoding" in m for m in messages)  # stored: never encoded again
+
+
+def _layer(rows: list[list[float]]) -> SemanticLayer:
+    matrix = np.array(rows, dtype=np.float32)
+    unit = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    return SemanticLayer(unit, lambda _q: np.zeros(matrix.shape[1], np.float32), "test")
+
+
+def test_vector_feedback_lifts_what_the_closest_paragraphs_share() -> None:
+    """Rocchio in vector space: the paragraphs closest to the question all lean one way, so one
+    leaning that way overtakes one nearer the question's own vector but away from the answers."""
+    leaning, away = [1.0, 0.8, 0.0], [1.0, 0.0, 0.6]
+    layer = _layer([[1.0, 0.45, 0.0], [1.0, 0.5, 0.0], [1.0, 0.55, 0.0], leaning, away])
+    query = np.array([1.0, 0.0, 0.0], np.float32)
+    plain = layer.similarities(query)
+    moved = with_feedback(layer, query, plain, None)
+    assert plain[4] > plain[3]
+    assert moved[3] > moved[4]
+
+
+def test_vector_feedback_learns_only_from_paragraphs_the_filters_allow() -> None:
+    layer = _layer([[1.0, 0.0], [1.0, 0.05], [1.0, -0.05], [0.0, 1.0], [0.1, 1.0]])
+    query = np.array([0.9, 0.44], np.float32)
+    plain = layer.similarities(query)
+    allowed = np.array([False, False, False, True, True])
+    assert with_feedback(layer, query, plain, allowed)[3] > plain[3]
+    assert with_feedback(layer, query, plain, None)[3] < plain[3]
+
+
+async def test_vector_feedback_changes_the_order_not_the_evidence(library: Library) -> None:
+    """The similarity a hit shows (and the weak-answer rule reads) is to the question itself."""
+    question = "how is ISIL making money now?"
+    answer = await library.ask(question, k=5)
+    model = shared_embedder()
+    asked = model.encode_query(question)
+    paragraphs = model.encode([embed_text(hit.paragraph) for hit in answer.hits])
+    for hit, vector in zip(answer.hits, paragraphs, strict=True):
+        assert hit.similarity == pytest.approx(float(vector @ asked), abs=0.01)
