@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from corpus.model import Paragraph
 from retrieval.answer import Excerpt
-from retrieval.tokenize import tokenize_spans
+from retrieval.tokenize import find_terms
 
 MAX_EXCERPT_CHARS = (
     480  # two sentences are joined only while they fit (a Discord quote stays short)
@@ -140,7 +140,7 @@ def best_excerpt(
     """
     text = paragraph.text
     sentences = split_sentences(text) or [(0, len(text))]
-    terms = [t for t in tokenize_spans(text) if t.term in weights]
+    terms = find_terms(text, weights)
     candidates = list(sentences)
     for (a, _), (_, d) in itertools.pairwise(sentences):
         if d - a <= max_chars:
