@@ -73,13 +73,12 @@ def _remove_database(db: Path) -> None:
 
 
 async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
-    from corpus.model import Paragraph, ReportMeta
-    from retrieval.search import Searcher
-    from retrieval.segment import build_segment
+    from corpus.model import Paragraph, Report, ReportMeta
+    from retrieval.search import Searcher, build_segment
     from retrieval.store import Store
 
     _remove_database(db)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     store = await Store.open(db)
     segments: dict[str, bytes] = {}
     metas: dict[str, ReportMeta] = {}
@@ -91,7 +90,8 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
                     Paragraph(symbol, num, " ".join(doc))
                     for num, doc in zip(numbers, docs, strict=True)
                 ]
-                segments[symbol] = build_segment(symbol, numbers, docs, b"[]")
+                # as the app indexes a report: tokenise its text, learn its aliases and names
+                segments[symbol] = build_segment(Report(meta, tuple(paragraphs)))
                 metas[symbol] = meta
                 await store.put_report(
                     meta, paragraphs, source="synth", content_hash=symbol, segment=segments[symbol]
@@ -102,7 +102,11 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
             await store.set_state("bundled_corpus_loaded", "benchmark")
     finally:
         await store.close()
-    return {"ours_build_s": time.perf_counter() - t0, "ours_rows_s": t1 - t0}
+    return {
+        "ours_build_s": time.perf_counter() - t0,
+        "ours_rows_s": t1 - t0,
+        "ours_build_cpu_s": time.process_time() - cpu0,
+    }
 
 
 def _tantivy_schema():

@@ -122,10 +122,11 @@ def build_segment(report: Report, options: SearchOptions = DEFAULT_OPTIONS) -> b
             "names": report_names("\n".join(texts)),
         }
     ).encode()
+    boilerplate = boilerplate_footnotes(report)  # once per report, not once per paragraph
     return segment.build_segment(
         report.symbol,
         [p.number for p in report.paragraphs],
-        [paragraph_terms(p, options, boilerplate_footnotes(report)) for p in report.paragraphs],
+        [paragraph_terms(p, options, boilerplate) for p in report.paragraphs],
         extras,
     )
 

@@ -203,9 +203,11 @@ class Term(NamedTuple):
 # because that is the one match of _WORD that spans whitespace (2253 (2015)).
 _UNIT = re.compile(r"\S+(?:(?<=\d)\s\(\S*)*")
 _JOINS_UNITS = re.compile(r"\d\s\(")  # without it, str.split() finds the same units, faster
-# Distinct units remembered; past this the cache starts again (the frequent units come back at
-# once). About 200 bytes a unit, so at most ~25 MiB.
-CACHED_UNITS = 1 << 17
+# Distinct units remembered; past this a cache starts again (the frequent units come back at
+# once). About 200 bytes a unit: at most ~100 MiB of terms, filled only by a big ingest, and
+# ~13 MiB of spans (questions and the paragraphs quoted).
+CACHED_UNITS = 1 << 19
+CACHED_SPANS = 1 << 16
 _UNIT_TERMS: dict[str, tuple[str, ...]] = {}
 _UNIT_SPANS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
@@ -254,7 +256,11 @@ def _units(text: str) -> list[str]:
 def _unit_terms(unit: str) -> tuple[str, ...]:
     terms = _UNIT_TERMS.get(unit)
     if terms is None:
-        terms = tuple(found.term for found in _iter_terms(unit))
+        if unit.isascii() and unit.isalpha():  # a plain word: NFKC and the pattern change nothing
+            word = unit.lower()
+            terms = _terms_of_word(word[:-1] if _PLURAL_ACRONYM.match(unit) else word)
+        else:
+            terms = tuple(found.term for found in _iter_terms(unit))
         if len(_UNIT_TERMS) >= CACHED_UNITS:
             _UNIT_TERMS.clear()
         _UNIT_TERMS[unit] = terms
@@ -266,7 +272,7 @@ def _unit_spans(unit: str) -> tuple[tuple[str, int, int], ...]:
     spans = _UNIT_SPANS.get(unit)
     if spans is None:
         spans = tuple(_iter_terms(unit))
-        if len(_UNIT_SPANS) >= CACHED_UNITS:
+        if len(_UNIT_SPANS) >= CACHED_SPANS:
             _UNIT_SPANS.clear()
         _UNIT_SPANS[unit] = spans
     return spans
@@ -385,9 +391,18 @@ _SPELLING_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _NOT_BRITISH = frozenset({"expertise", "paradise"})
 
 
+# Every ending (or whole word) some rule above needs: a word without one is left as it is, so
+# most words skip the eleven substitutions.
+_MAY_BE_BRITISH = re.compile(
+    r"(?:is(?:ation|ations|e|es|ed|ing|er|ers)|ys(?:e|es|ed|ing)"
+    r"|our(?:s|ed|ing|ite|ites|able|er|ers)?|tres?|ell(?:ed|ing|er|ers)|ogues?"
+    r"|fences?|licence[sd]?|programme[sd]?|judgements?|enrol(?:s|ment|ments)?)$"
+)
+
+
 def americanize(word: str) -> str:
     """Fold a British spelling onto the American one (radicalisation -> radicalization)."""
-    if word in _NOT_BRITISH or not word.isalpha():
+    if word in _NOT_BRITISH or not word.isalpha() or not _MAY_BE_BRITISH.search(word):
         return word
     for pattern, replacement in _SPELLING_RULES:
         word = pattern.sub(replacement, word)
