@@ -141,14 +141,15 @@ def _hit_blocks(hit: Hit, link_base_url: str, budget: int) -> list[str]:
     """A hit as one block, or as several continuation blocks when its excerpt is too long."""
     ex, text = hit.excerpt, hit.paragraph.text
     footer = _hit_footer_line(hit, link_base_url)
-    spans = split_verbatim(
-        text,
-        ex.start,
-        ex.end,
-        budget - len(footer) - 1,
-        lambda s, e: quote_block(text, s, e, ex.highlights),
-    )
-    blocks = [quote_block(text, s, e, ex.highlights) for s, e in spans]
+    rendered: dict[tuple[int, int], str] = {}  # the fitting check renders the block once
+
+    def render(start: int, end: int) -> str:
+        if (start, end) not in rendered:
+            rendered[start, end] = quote_block(text, start, end, ex.highlights)
+        return rendered[start, end]
+
+    spans = split_verbatim(text, ex.start, ex.end, budget - len(footer) - 1, render)
+    blocks = [render(s, e) for s, e in spans]
     blocks[-1] += "\n" + footer
     return blocks
 

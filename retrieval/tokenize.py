@@ -245,6 +245,21 @@ def find_terms(text: str, wanted: Container[str] | None) -> list[Term]:
     return terms
 
 
+def term_offsets(text: str) -> list[tuple[str, int, int]]:
+    """tokenize_spans as plain (term, start, end) tuples: cheaper to keep and to filter."""
+    found: list[tuple[str, int, int]] = []
+    add = found.append
+    known = _UNIT_SPANS
+    base = 0
+    for unit in _units(text):
+        base = text.find(unit, base)  # units are in order, whitespace between: the next one
+        spans = known.get(unit)
+        for term, start, end in _unit_spans(unit) if spans is None else spans:
+            add((term, base + start, base + end))
+        base += len(unit)
+    return found
+
+
 def _units(text: str) -> list[str]:
     """The whitespace-delimited units of text (str.split() splits on the same characters as
     the pattern's \\s), joining "2253 (2015)"-like ones."""
@@ -271,7 +286,10 @@ def _unit_spans(unit: str) -> tuple[tuple[str, int, int], ...]:
     """Terms of one unit with offsets relative to it: the pattern's matches inside the unit."""
     spans = _UNIT_SPANS.get(unit)
     if spans is None:
-        spans = tuple(_iter_terms(unit))
+        if unit.isascii() and unit.isalpha():  # a plain word: its terms span all of it
+            spans = tuple((term, 0, len(unit)) for term in _unit_terms(unit))
+        else:
+            spans = tuple(_iter_terms(unit))
         if len(_UNIT_SPANS) >= CACHED_SPANS:
             _UNIT_SPANS.clear()
         _UNIT_SPANS[unit] = spans

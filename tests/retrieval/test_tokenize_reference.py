@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from retrieval.tokenize import find_terms, tokenize, tokenize_spans
+from retrieval.tokenize import find_terms, term_offsets, tokenize, tokenize_spans
 from tests.retrieval import reference_tokenize as reference
 
 # Pieces the reports are made of, and the characters that decide where a term starts and ends.
@@ -71,6 +71,7 @@ def _spans(terms: list[reference.Term]) -> list[tuple[str, int, int]]:
 def test_terms_and_offsets_equal_the_reference(text: str) -> None:
     assert tokenize(text) == reference.tokenize(text)
     assert _spans(tokenize_spans(text)) == _spans(reference.tokenize_spans(text))
+    assert term_offsets(text) == _spans(reference.tokenize_spans(text))
 
 
 @given(_TEXT, st.sets(st.sampled_from(["isil", "2017", "counterterror", "financ", "fighter"])))
