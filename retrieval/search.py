@@ -274,14 +274,15 @@ async def answer_question(
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
-    if query.phrases or similarity:  # every candidate is read: phrase counts, exact-first order
+    if query.phrases or (similarity and _exact_terms(plan)):
+        # every candidate is read: phrases are counted, exact evidence is put first
         paragraphs = await _fetch_more(fetch, paragraphs, ranked)
         hits, total = await asyncio.to_thread(
             _hits, searcher, plan, query, ranked, paragraphs, k, allowed, similarity
         )
     else:
         hits, total = await _first_hits(
-            searcher, fetch, plan, query, ranked, paragraphs, k, allowed
+            searcher, fetch, plan, query, ranked, paragraphs, k, allowed, similarity
         )
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
@@ -386,7 +387,7 @@ def _hits(
     Exact evidence has the last word: when the question holds numbers or symbols, paragraphs
     that contain all of them come first, whatever the vectors say.
     """
-    exact = [t for t in plan.importance if any(c.isdigit() for c in t)]
+    exact = _exact_terms(plan)
     if exact and similarity:
         ranked = sorted(ranked, key=lambda item: not _has_terms(paragraphs.get(item[0]), exact))
     hits: list[Hit] = []
@@ -422,9 +423,11 @@ async def _first_hits(
     paragraphs: dict[tuple[str, int], Paragraph],
     k: int,
     allowed: np.ndarray | None,
+    similarity: Mapping[tuple[str, int], float],
 ) -> tuple[list[Hit], int]:
-    """_hits without phrases or vectors, reading only the candidates it quotes: the best k +
-    FETCH_MARGIN first, the rest only if too few of those match a typed word."""
+    """_hits when the order of candidates is final (no phrases, no exact-first reordering),
+    reading only the candidates it quotes: the best k + FETCH_MARGIN first, the rest only if
+    too few of those are evidence (match a typed word, or are close in meaning)."""
     hits: list[Hit] = []
     done, total = 0, 0
     batch = k + FETCH_MARGIN
@@ -432,7 +435,16 @@ async def _first_hits(
         chunk = ranked[done : done + batch]
         paragraphs = await _fetch_more(fetch, paragraphs, chunk)
         found, counted = await asyncio.to_thread(
-            _hits, searcher, plan, query, chunk, paragraphs, k - len(hits), allowed, {}, not done
+            _hits,
+            searcher,
+            plan,
+            query,
+            chunk,
+            paragraphs,
+            k - len(hits),
+            allowed,
+            similarity,
+            not done,
         )  # the first round also counts the matches (one thread hop fewer)
         total = total or counted
         hits += found
@@ -443,6 +455,11 @@ async def _first_hits(
             searcher.index.matching_count, list(plan.importance), allowed
         )
     return hits, total
+
+
+def _exact_terms(plan: Plan) -> list[str]:
+    """Typed numbers and symbols: paragraphs holding all of them outrank the vectors' choice."""
+    return [t for t in plan.importance if any(c.isdigit() for c in t)]
 
 
 def _has_terms(paragraph: Paragraph | None, terms: Sequence[str]) -> bool:
