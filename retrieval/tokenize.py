@@ -218,7 +218,12 @@ def tokenize(text: str) -> list[str]:
     known = _UNIT_TERMS
     try:
         return [term for unit in units for term in known[unit]]
-    except KeyError:  # a unit not seen yet
+    except KeyError:  # units not seen yet: learn them, then the same again
+        for unit in set(units).difference(known):
+            _unit_terms(unit)
+    try:
+        return [term for unit in units for term in known[unit]]
+    except KeyError:  # another thread started the cache again meanwhile
         return [term for unit in units for term in _unit_terms(unit)]
 
 
