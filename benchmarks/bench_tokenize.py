@@ -18,7 +18,9 @@ so machine load hits both alike; each figure is the median over the repeats of C
   builds at 1M), caches emptied once at the start, then every paragraph once: a big ingest;
 - index a report: retrieval.search.build_segment (tokenise text, footnotes and heading, learn
   aliases and names, pack the segment) on 500-paragraph synthetic reports, per paragraph, with
-  the old tokenizer swapped in and with the new one. One process, one core.
+  the old tokenizer swapped in and with the new one (the rest of search.py is this branch's in
+  both, e.g. boilerplate footnotes found once per report: the old figure is a lower bound).
+  One process, one core.
 
 The last line is machine-readable:
 `bench: tokenize_real_warm_ratio=… tokenize_synth_ratio=… build_ratio=… build_new_us=…`.
