@@ -4,7 +4,9 @@
     uv run --group bench python benchmarks/bench_ask.py --sizes 10000     # quick
 
 Ours is `Library.ask` + `render_answer`, exactly as the bot runs it: question parsing, weighing,
-two scoring rounds, paragraph fetch from SQLite, excerpts, rendering. tantivy does the
+scoring, paragraph fetch from SQLite, excerpts, rendering; the semantic layer is off (the
+synthetic paragraphs have no vectors, and encoding 1M of them takes hours: bench_semantic.py
+measures what it adds). tantivy does the
 equivalent of its part: a boolean query of the same tokens, top-10, then the stored text of
 each hit; once with count=False and once with count=True (ours always counts the matches).
 Both run in the same process, one query after the other, so machine load hits both alike.
@@ -73,13 +75,12 @@ def _remove_database(db: Path) -> None:
 
 
 async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
-    from corpus.model import Paragraph, ReportMeta
-    from retrieval.search import Searcher
-    from retrieval.segment import build_segment
+    from corpus.model import Paragraph, Report, ReportMeta
+    from retrieval.search import Searcher, build_segment
     from retrieval.store import Store
 
     _remove_database(db)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     store = await Store.open(db)
     segments: dict[str, bytes] = {}
     metas: dict[str, ReportMeta] = {}
@@ -91,7 +92,8 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
                     Paragraph(symbol, num, " ".join(doc))
                     for num, doc in zip(numbers, docs, strict=True)
                 ]
-                segments[symbol] = build_segment(symbol, numbers, docs, b"[]")
+                # as the app indexes a report: tokenise its text, learn its aliases and names
+                segments[symbol] = build_segment(Report(meta, tuple(paragraphs)))
                 metas[symbol] = meta
                 await store.put_report(
                     meta, paragraphs, source="synth", content_hash=symbol, segment=segments[symbol]
@@ -102,7 +104,11 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
             await store.set_state("bundled_corpus_loaded", "benchmark")
     finally:
         await store.close()
-    return {"ours_build_s": time.perf_counter() - t0, "ours_rows_s": t1 - t0}
+    return {
+        "ours_build_s": time.perf_counter() - t0,
+        "ours_rows_s": t1 - t0,
+        "ours_build_cpu_s": time.process_time() - cpu0,
+    }
 
 
 def _tantivy_schema():
@@ -156,7 +162,7 @@ async def _serve(n: int, work: Path, questions: list[str], tokens: list[list[str
     from retrieval.library import Library
 
     t0 = time.perf_counter()
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False)
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
     load_s = time.perf_counter() - t0
     schema = _tantivy_schema()
     searcher = tantivy.Index.open(str(work / f"tantivy-text-{n}")).searcher()
@@ -217,7 +223,7 @@ def added_report() -> bytes:
 async def _add_remove(n: int, work: Path) -> dict:
     from retrieval.library import Library
 
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False)
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
     rss_open = peak_rss_mib()
     try:
         t0 = time.perf_counter()
@@ -247,9 +253,10 @@ def cold_start(n: int, work: Path, question: str) -> dict:
     """Wall time of `reportbot ask` in a new process (median of COLD_RUNS), files in cache."""
     cmd = [sys.executable, "-m", "bot", "--db", str(work / f"ask-{n}.sqlite3"), "ask", question]
     runs = []
+    env = {**os.environ, "REPORTBOT_SEMANTIC": "off"}
     for _ in range(COLD_RUNS):
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         runs.append(time.perf_counter() - t0)
         if done.returncode:
             raise SystemExit(f"reportbot ask failed: {done.stderr[-2000:]}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot import discord_limits as limits
 from bot.links import document_url
@@ -111,8 +112,16 @@ def count_noun(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+@lru_cache(maxsize=1024)  # a few dates and reports recur in every answer; strftime is slow
 def format_date(date: dt.date | None) -> str:
     return f"{date.day} {date:%B %Y}" if date else "undated"
+
+
+@lru_cache(maxsize=1024)
+def _hit_source(report: str, section: tuple[str, ...], link_base_url: str) -> tuple[str, str]:
+    """A report's link and a heading path, escaped: the same for every hit from there."""
+    where = escape_quoted(" › ".join(section)) if section else ""
+    return document_url(link_base_url, report), where
 
 
 def pack_embeds(embeds: Sequence[EmbedSpec]) -> list[list[int]]:
@@ -132,8 +141,8 @@ def pack_embeds(embeds: Sequence[EmbedSpec]) -> list[list[int]]:
 
 def _hit_footer_line(hit: Hit, link_base_url: str) -> str:
     para = hit.paragraph
-    link = f"[{para.citation}]({document_url(link_base_url, para.report)})"
-    where = escape_quoted(" › ".join(para.section)) if para.section else ""
+    url, where = _hit_source(para.report, para.section, link_base_url)
+    link = f"[{para.citation}]({url})"
     return " · ".join(p for p in (f"— {link}", where, format_date(hit.report_date)) if p)
 
 
@@ -141,14 +150,15 @@ def _hit_blocks(hit: Hit, link_base_url: str, budget: int) -> list[str]:
     """A hit as one block, or as several continuation blocks when its excerpt is too long."""
     ex, text = hit.excerpt, hit.paragraph.text
     footer = _hit_footer_line(hit, link_base_url)
-    spans = split_verbatim(
-        text,
-        ex.start,
-        ex.end,
-        budget - len(footer) - 1,
-        lambda s, e: quote_block(text, s, e, ex.highlights),
-    )
-    blocks = [quote_block(text, s, e, ex.highlights) for s, e in spans]
+    rendered: dict[tuple[int, int], str] = {}  # the fitting check renders the block once
+
+    def render(start: int, end: int) -> str:
+        if (start, end) not in rendered:
+            rendered[start, end] = quote_block(text, start, end, ex.highlights)
+        return rendered[start, end]
+
+    spans = split_verbatim(text, ex.start, ex.end, budget - len(footer) - 1, render)
+    blocks = [render(s, e) for s, e in spans]
     blocks[-1] += "\n" + footer
     return blocks
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from corpus.model import Paragraph
 from retrieval.answer import Excerpt
-from retrieval.tokenize import tokenize_spans
+from retrieval.tokenize import Term, find_terms
 
 MAX_EXCERPT_CHARS = (
     480  # two sentences are joined only while they fit (a Discord quote stays short)
@@ -131,16 +131,18 @@ def best_excerpt(
     *,
     phrases: Sequence[Sequence[str]] = (),
     max_chars: int = MAX_EXCERPT_CHARS,
+    spans: Sequence[Term] | None = None,
 ) -> Excerpt:
     """The sentence (or two adjacent ones) with the most query weight, with matched words lit.
 
     `weights` maps each query term to its importance; a term counts once per span, so a span
     that covers more of the query wins over one that repeats a single word. Phrases add the
-    weight of their terms again when they occur in order within a span.
+    weight of their terms again when they occur in order within a span. `spans`, when the
+    caller has them, are find_terms(paragraph.text, weights).
     """
     text = paragraph.text
     sentences = split_sentences(text) or [(0, len(text))]
-    terms = [t for t in tokenize_spans(text) if t.term in weights]
+    terms = find_terms(text, weights) if spans is None else spans
     candidates = list(sentences)
     for (a, _), (_, d) in itertools.pairwise(sentences):
         if d - a <= max_chars:

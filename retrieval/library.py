@@ -234,15 +234,19 @@ class Library:
         """Rank paragraphs for a question; never raises for odd input, explains empty answers.
 
         The whole answer comes from one database version (see Snapshot); if the database moves
-        on while it is being made, it is made again on the new version.
+        on while it is being made, it is made again on the new version. The first attempt uses
+        the snapshot in memory without reading the generation first: the paragraph read checks
+        it anyway, and an answer that read no paragraph checks it afterwards.
         """
-        for _attempt in range(ANSWER_ATTEMPTS):
-            snapshot = await self.current()
-            symbol = _resolve(report, snapshot.reports) if report else None
+        for attempt in range(ANSWER_ATTEMPTS):
+            snapshot = self._snapshot if attempt == 0 else await self.current()
+            assert snapshot is not None, "Library.open loads the index"
+            read: list[int] = []
             try:
-                return await answer_question(
+                symbol = _resolve(report, snapshot.reports) if report else None
+                answer = await answer_question(
                     snapshot.searcher,
-                    self._fetch_at(snapshot.generation),
+                    self._fetch_at(snapshot.generation, read=read),
                     question,
                     k=k,
                     report=symbol,
@@ -250,6 +254,12 @@ class Library:
                 )
             except StaleSnapshot:
                 continue
+            except UnknownReport:
+                if attempt == 0:  # perhaps only this snapshot lacks it: ask the database
+                    continue
+                raise
+            if read or await self._reader.generation() == snapshot.generation:
+                return answer
         return await self._answer_pinned(question, k=k, report=report, year=year)
 
     async def _answer_pinned(
@@ -281,14 +291,19 @@ class Library:
                     year=year,
                 )
 
-    def _fetch_at(self, generation: int, store: Store | None = None) -> Fetch:
-        """A paragraph fetch that refuses to return rows of any generation but `generation`."""
+    def _fetch_at(
+        self, generation: int, store: Store | None = None, *, read: list[int] | None = None
+    ) -> Fetch:
+        """A paragraph fetch that refuses to return rows of any generation but `generation`;
+        each read that checked the generation is recorded in `read`."""
         reader = store or self._reader
 
         async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
             found_in, paragraphs = await reader.fetch_paragraphs_at(keys)
             if found_in != generation:
                 raise StaleSnapshot(f"index of generation {generation}, rows of {found_in}")
+            if read is not None:
+                read.append(found_in)
             return paragraphs
 
         return fetch

@@ -40,10 +40,11 @@ from retrieval.semantic import (
     fuse,
     with_feedback,
 )
-from retrieval.tokenize import tokenize, tokenize_spans
+from retrieval.tokenize import Term, term_offsets, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
+FETCH_MARGIN = 5  # candidates read beyond k at first, in case some match no typed word
 PHRASE_CANDIDATES = 500
 # Pseudo-relevance feedback (RM3-style, Lavrenko and Croft 2001): the 10 best paragraphs of a
 # first round lend their 10 most characteristic words to a second round, at a quarter weight.
@@ -77,7 +78,14 @@ def paragraph_terms(
     boilerplate: frozenset[str] = frozenset(),
 ) -> list[str]:
     """What a paragraph is indexed under: its text, the footnotes it cites, its heading."""
-    terms = tokenize(paragraph.text)
+    return tokenize(paragraph.text) + _context_terms(paragraph, options, boilerplate)
+
+
+def _context_terms(
+    paragraph: Paragraph, options: SearchOptions, boilerplate: frozenset[str]
+) -> list[str]:
+    """The terms a paragraph is indexed under besides its text's: footnotes, heading."""
+    terms: list[str] = []
     if options.footnotes:
         for footnote in paragraph.footnotes:
             if _footnote_key(footnote.text) not in boilerplate:
@@ -123,10 +131,11 @@ def build_segment(report: Report, options: SearchOptions = DEFAULT_OPTIONS) -> b
             "names": report_names("\n".join(texts)),
         }
     ).encode()
+    boilerplate = boilerplate_footnotes(report)  # once per report, not once per paragraph
     return segment.build_segment(
         report.symbol,
         [p.number for p in report.paragraphs],
-        [paragraph_terms(p, options, boilerplate_footnotes(report)) for p in report.paragraphs],
+        [paragraph_terms(p, options, boilerplate) for p in report.paragraphs],
         extras,
     )
 
@@ -266,10 +275,16 @@ async def answer_question(
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
-    paragraphs = await _fetch_more(fetch, paragraphs, ranked)
-    hits, total = await asyncio.to_thread(
-        _hits, searcher, plan, query, ranked, paragraphs, k, allowed, similarity
-    )
+    if query.phrases or (similarity and _exact_terms(plan)):
+        # every candidate is read: phrases are counted, exact evidence is put first
+        paragraphs = await _fetch_more(fetch, paragraphs, ranked)
+        hits, total = await asyncio.to_thread(
+            _hits, searcher, plan, query, ranked, paragraphs, k, allowed, similarity
+        )
+    else:
+        hits, total = await _first_hits(
+            searcher, fetch, plan, query, ranked, paragraphs, k, allowed, similarity
+        )
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
     seen = {(h.paragraph.report, h.paragraph.number) for h in cited}
@@ -367,30 +382,88 @@ def _hits(
     k: int,
     allowed: np.ndarray | None,
     similarity: Mapping[tuple[str, int], float],
+    count: bool = True,
 ) -> tuple[list[Hit], int]:
     """The best k candidates that match a typed word (feedback words alone are no evidence) or
-    are close in meaning, and every quoted phrase, with excerpts; how many paragraphs match.
+    are close in meaning, and every quoted phrase, with excerpts; how many paragraphs match
+    (0 when not `count`, unless there are phrases).
 
     Exact evidence has the last word: when the question holds numbers or symbols, paragraphs
     that contain all of them come first, whatever the vectors say.
     """
-    exact = [t for t in plan.importance if any(c.isdigit() for c in t)]
+    exact = _exact_terms(plan)
     if exact and similarity:
         ranked = sorted(ranked, key=lambda item: not _has_terms(paragraphs.get(item[0]), exact))
     hits: list[Hit] = []
     phrase_matches = 0
+    surfaces = _surfaces(query.text, plan)
+    weights = _lit_weights(searcher, plan)
     for key, score in ranked:
         paragraph = paragraphs.get(key)
         if paragraph is None or not _has_phrases(paragraph, query.phrases):
             continue
         phrase_matches += 1
         if len(hits) < k:
-            hit = _hit(paragraph, score, plan, query, searcher, similarity.get(key))
+            hit = _hit(
+                paragraph, score, plan, query, searcher, similarity.get(key), surfaces, weights
+            )
             if hit.coverage > 0 or (hit.similarity or 0.0) >= MIN_SIMILARITY:
                 hits.append(hit)
+        elif not query.phrases:
+            break  # nothing more to count
     if query.phrases:
         return hits, phrase_matches
+    if not count:
+        return hits, 0
     return hits, searcher.index.matching_count(list(plan.importance), allowed)
+
+
+async def _first_hits(
+    searcher: Searcher,
+    fetch: Fetch,
+    plan: Plan,
+    query: Query,
+    ranked: Ranked,
+    paragraphs: dict[tuple[str, int], Paragraph],
+    k: int,
+    allowed: np.ndarray | None,
+    similarity: Mapping[tuple[str, int], float],
+) -> tuple[list[Hit], int]:
+    """_hits when the order of candidates is final (no phrases, no exact-first reordering),
+    reading only the candidates it quotes: the best k + FETCH_MARGIN first, the rest only if
+    too few of those are evidence (match a typed word, or are close in meaning)."""
+    hits: list[Hit] = []
+    done, total = 0, 0
+    batch = k + FETCH_MARGIN
+    while len(hits) < k and done < len(ranked):
+        chunk = ranked[done : done + batch]
+        paragraphs = await _fetch_more(fetch, paragraphs, chunk)
+        found, counted = await asyncio.to_thread(
+            _hits,
+            searcher,
+            plan,
+            query,
+            chunk,
+            paragraphs,
+            k - len(hits),
+            allowed,
+            similarity,
+            not done,
+        )  # the first round also counts the matches (one thread hop fewer)
+        total = total or counted
+        hits += found
+        done += len(chunk)
+        batch = len(ranked)
+    if not done:
+        total = await asyncio.to_thread(
+            searcher.index.matching_count, list(plan.importance), allowed
+        )
+    return hits, total
+
+
+def _exact_terms(plan: Plan) -> list[str]:
+    """Typed numbers and symbols: paragraphs holding all of them outrank the vectors' choice."""
+    return [t for t in plan.importance if any(c.isdigit() for c in t)]
 
 
 def _has_terms(paragraph: Paragraph | None, terms: Sequence[str]) -> bool:
@@ -511,9 +584,12 @@ def _hit(
     query: Query,
     searcher: Searcher,
     similarity: float | None = None,
+    surfaces: Mapping[str, str] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
-    present = _term_set(paragraph)
+    weights = weights if weights is not None else _lit_weights(searcher, plan)
+    present, spans = _present_terms(paragraph, {*plan.importance, *plan.origin})
     found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
     for term, typed in plan.origin.items():  # a typed word covered by another name for it
         if term in present:
@@ -521,12 +597,10 @@ def _hit(
     matched_terms = set(found)
     total = sum(plan.importance.values()) or 1.0
     coverage = sum(plan.importance.get(t, 0.0) * c for t, c in found.items()) / total
-    weights: dict[str, float] = {}
-    for t, w in zip(plan.terms, plan.weights, strict=True):
-        if t in plan.importance or t in plan.origin:  # feedback words are not lit
-            weights[t] = weights.get(t, 0.0) + term_idf(searcher, t) * w
-    excerpt = best_excerpt(paragraph, weights, phrases=query.phrases)
-    matched = tuple(_surface(query.text, t) for t in plan.importance if t in matched_terms)
+    lit = [span for span in spans if span.term in weights]
+    excerpt = best_excerpt(paragraph, weights, phrases=query.phrases, spans=lit)
+    surfaces = surfaces if surfaces is not None else _surfaces(query.text, plan)
+    matched = tuple(surfaces[t] for t in plan.importance if t in matched_terms)
     return Hit(
         paragraph,
         score,
@@ -538,14 +612,44 @@ def _hit(
     )
 
 
-def _surface(text: str, term: str) -> str:
-    """The word of the question a term came from, as the user typed it."""
-    if term.startswith(NAME_KEY):
-        return term.removeprefix(NAME_KEY)
+def _lit_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
+    """What each question term weighs when choosing an excerpt (feedback words are not lit)."""
+    weights: dict[str, float] = {}
+    for t, w in zip(plan.terms, plan.weights, strict=True):
+        if t in plan.importance or t in plan.origin:
+            weights[t] = weights.get(t, 0.0) + term_idf(searcher, t) * w
+    return weights
+
+
+def _present_terms(paragraph: Paragraph, wanted: set[str]) -> tuple[set[str], list[Term]]:
+    """Which `wanted` terms a paragraph is indexed under (as _term_set would say), and where
+    they are in its text (as find_terms would find them)."""
+    in_text, elsewhere = _paragraph_spans(paragraph)
+    spans = [Term(*span) for span in in_text if span[0] in wanted]
+    present = {span.term for span in spans}
+    present.update(wanted & elsewhere)
+    return present, spans
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_spans(
+    paragraph: Paragraph,
+) -> tuple[tuple[tuple[str, int, int], ...], frozenset[str]]:
+    """Every term of a paragraph's text with its offsets, and the other terms it is indexed
+    under (footnotes, heading); cached because answers revisit the same paragraphs."""
+    elsewhere = _context_terms(paragraph, DEFAULT_OPTIONS, frozenset())  # as _term_set's
+    return tuple(term_offsets(paragraph.text)), frozenset(elsewhere)
+
+
+def _surfaces(text: str, plan: Plan) -> dict[str, str]:
+    """The word of the question each typed term came from, as the user typed it."""
+    first: dict[str, str] = {}
     for t in tokenize_spans(text):
-        if t.term == term:
-            return text[t.start : t.end]
-    return term
+        first.setdefault(t.term, text[t.start : t.end])
+    return {
+        term: term.removeprefix(NAME_KEY) if term.startswith(NAME_KEY) else first.get(term, term)
+        for term in plan.importance
+    }
 
 
 def _has_phrases(paragraph: Paragraph, phrases: Sequence[tuple[str, ...]]) -> bool:

@@ -499,16 +499,18 @@ class Store:
 
         A single statement reads one database version, so the caller can check the paragraphs
         against the index it ranked them with. Each key is a primary-key lookup: no range reads.
+        One trip to aiosqlite's thread (execute and fetch together), as it is on the /ask path.
         """
-        rows = await self._all(
-            "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
-            " UNION ALL"
-            f" SELECT NULL, p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P}, k.key"
-            " FROM json_each(?) AS k JOIN paragraph p"
-            " ON p.report = json_extract(k.value, '$[0]')"
-            " AND p.number = json_extract(k.value, '$[1]')",
-            (json.dumps([[symbol, number] for symbol, number in keys]),),
-        )
+        async with self._errors():
+            rows = await self._db.execute_fetchall(
+                "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
+                " UNION ALL"
+                f" SELECT NULL, p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P}, k.key"
+                " FROM json_each(?) AS k JOIN paragraph p"
+                " ON p.report = json_extract(k.value, '$[0]')"
+                " AND p.number = json_extract(k.value, '$[1]')",
+                (json.dumps([[symbol, number] for symbol, number in keys]),),
+            )
         generation = next((int(row[0]) for row in rows if row[0] is not None), 0)
         found = sorted((row for row in rows if row[1] is not None), key=lambda row: row[6])
         return generation, [_paragraph(row[1:6]) for row in found]
@@ -613,12 +615,16 @@ _FOOTNOTES_OF_P = (
 def _paragraph(row: Sequence[object]) -> Paragraph:
     """A Paragraph from (report, number, text, section JSON, footnotes JSON)."""
     report, number, text, section, notes = row
-    footnotes = sorted((Footnote(int(n), str(t)) for n, t in json.loads(str(notes))), key=_number)
+    footnotes = (
+        sorted((Footnote(int(n), str(t)) for n, t in json.loads(str(notes))), key=_number)
+        if notes != "[]"
+        else ()
+    )
     return Paragraph(
         report=str(report),
         number=int(number),  # type: ignore[call-overload]
         text=str(text),
-        section=tuple(json.loads(str(section))),
+        section=tuple(json.loads(str(section))) if section != "[]" else (),
         footnotes=tuple(footnotes),
     )
 

@@ -1,0 +1,109 @@
+"""Where the time of one /ask goes: wall time of each phase of Library.ask + render_answer.
+
+    uv run python benchmarks/ask_phases.py /tmp/reportbot-bench-ask/ask-1000000.sqlite3
+
+Runs on a database bench_ask.py built (its queries.json beside it), the semantic layer off as
+there: 10 warm-up questions, then 2 passes over the 220 questions, one after the other. Each
+phase is timed by wrapping the function that does it (the wrappers cost a few µs per call), and
+reported as the median over the asks of its time in one ask, with the mean beside it. Phases
+nest: `_first_hits` holds `_fetch_more` and `_hits`, which holds `matching_count` (the first
+round counts the matches) and `best_excerpt`; `_top` holds `top_k`. A phase an ask does not
+reach counts 0 for that ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+import bot.replies as replies  # noqa: E402
+import retrieval.index as index  # noqa: E402
+import retrieval.library as library  # noqa: E402
+import retrieval.search as search  # noqa: E402
+
+WARMUP = 10
+REPEATS = 2
+_spent: dict[str, float] = defaultdict(float)
+
+
+def _timed(owner: object, name: str) -> None:
+    """Replace owner.name by a wrapper that adds its wall time to _spent[name]."""
+    inner: Callable = getattr(owner, name)
+    if asyncio.iscoroutinefunction(inner):
+
+        @functools.wraps(inner)
+        async def wrapper(*args: object, **kwargs: object) -> object:
+            t0 = time.perf_counter()
+            try:
+                return await inner(*args, **kwargs)
+            finally:
+                _spent[name] += time.perf_counter() - t0
+
+    else:
+
+        @functools.wraps(inner)
+        def wrapper(*args: object, **kwargs: object) -> object:  # type: ignore[misc]
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                _spent[name] += time.perf_counter() - t0
+
+    setattr(owner, name, wrapper)
+
+
+PHASES = [
+    (search, "parse_query"),
+    (search, "plan_query"),
+    (search, "_top"),
+    (index.Bm25Index, "top_k"),
+    (index.Bm25Index, "matching_count"),
+    (search, "_first_hits"),
+    (search, "_fetch_more"),
+    (search, "_hits"),
+    (search, "best_excerpt"),
+    (replies, "render_answer"),
+]
+
+
+async def measure(db: Path) -> None:
+    questions = [" ".join(t) for t in json.loads((db.parent / "queries.json").read_text())]
+    for owner, name in PHASES:
+        _timed(owner, name)
+    lib = await library.Library.open(db, bootstrap=False, semantic=False)
+    totals: list[float] = []
+    per_phase: dict[str, list[float]] = defaultdict(list)
+    try:
+        for question in questions[:WARMUP]:
+            replies.render_answer(await lib.ask(question, k=10), link_base_url="https://x/")
+        for _ in range(REPEATS):
+            for question in questions:
+                _spent.clear()
+                t0 = time.perf_counter()
+                replies.render_answer(await lib.ask(question, k=10), link_base_url="https://x/")
+                totals.append((time.perf_counter() - t0) * 1000)
+                for _owner, name in PHASES:
+                    per_phase[name].append(_spent.get(name, 0.0) * 1000)
+    finally:
+        await lib.close()
+    ordered = sorted(totals)
+    p99 = ordered[int(0.99 * len(ordered))]
+    print(f"{db.name}: {len(totals)} asks, p50 {statistics.median(totals):.2f} ms, "
+          f"p99 {p99:.2f} ms, mean {statistics.mean(totals):.2f} ms")  # fmt: skip
+    print("| phase | median ms | mean ms |\n|---|---|---|")
+    for name, times in sorted(per_phase.items(), key=lambda kv: -statistics.median(kv[1])):
+        print(f"| {name} | {statistics.median(times):.3f} | {statistics.mean(times):.3f} |")
+
+
+if __name__ == "__main__":
+    asyncio.run(measure(Path(sys.argv[1])))

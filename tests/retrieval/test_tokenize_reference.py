@@ -1,0 +1,88 @@
+"""The fast tokenizer (units cached) finds exactly what the reference, unit-less one finds."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from retrieval.tokenize import find_terms, term_offsets, tokenize, tokenize_spans
+from tests.retrieval import reference_tokenize as reference
+
+# Pieces the reports are made of, and the characters that decide where a term starts and ends.
+_PIECES = [
+    "S/2017/573",
+    "A/RES/70/291",
+    "s/2018/80.",
+    "(S/2019/50)",
+    "38,000",
+    "1,234.5",
+    "2017",
+    "2253 (2015)",
+    "2253(2015)",
+    "2368 (2017),",
+    "12345 (2015)",
+    "(2015)",
+    "(2016),",
+    "counter-terrorism",
+    "COUNTER‑TERRORISM",
+    "self-",
+    "-based",
+    "ISIL’s",
+    "ISIL's",
+    "States’",
+    "Da’esh",
+    "‘quoted’",
+    "“Al-Qaida-in-Iraq-style”",
+    "FTFs",
+    "IEDs",
+    "ﬁnancing",
+    "ＩＳＩＬ",
+    "fi\u200bnancing",
+    "radicalisation",
+    "behaviour",
+    "fallen",
+    "the",
+    "and",
+    "para.",
+    "(a)",
+    "—",
+    "–",
+    "/",
+    "(",
+    ")",
+    ",",
+    "'s",
+]
+_SPACE = st.sampled_from([" ", " ", " ", "  ", "\n", "\t", "\xa0", "\u2003", "\u3000", ""])
+_TEXT = st.lists(
+    st.one_of(st.sampled_from(_PIECES), st.text(max_size=12), _SPACE), max_size=30
+).map("".join)
+
+
+def _spans(terms: list[reference.Term]) -> list[tuple[str, int, int]]:
+    return [(t.term, t.start, t.end) for t in terms]
+
+
+@settings(max_examples=400)
+@given(_TEXT)
+@example("resolutions 2253 (2015) and 2368 (2017) (2018)")
+@example("in 2015 (the year) and 12345\xa0(2015), 2253\u2003(2015)")
+@example("ISIL’s counter-terrorism financing of 38,000 fighters (S/2017/573)")
+def test_terms_and_offsets_equal_the_reference(text: str) -> None:
+    assert tokenize(text) == reference.tokenize(text)
+    assert _spans(tokenize_spans(text)) == _spans(reference.tokenize_spans(text))
+    assert term_offsets(text) == _spans(reference.tokenize_spans(text))
+
+
+@given(_TEXT, st.sets(st.sampled_from(["isil", "2017", "counterterror", "financ", "fighter"])))
+def test_find_terms_keeps_only_the_wanted_terms_with_their_offsets(
+    text: str, wanted: set[str]
+) -> None:
+    everything = _spans(reference.tokenize_spans(text))
+    assert _spans(find_terms(text, wanted)) == [s for s in everything if s[0] in wanted]
+
+
+@given(st.text(max_size=200))
+def test_any_unicode_text_tokenizes_like_the_reference(text: str) -> None:
+    assert _spans(tokenize_spans(text)) == _spans(reference.tokenize_spans(text))
+    assert tokenize(text) == reference.tokenize(text)
