@@ -10,8 +10,11 @@ each hit; once with count=False and once with count=True (ours always counts the
 Both run in the same process, one query after the other, so machine load hits both alike.
 
 Each size also measures, in fresh processes: adding a 100-paragraph report to the database and
-removing it again (wall time and the process's peak RSS), and the cold start of
-`reportbot ask` (a new process that opens the database and answers one question).
+removing it again, and removing a report of the stored base (wall time and the process's peak
+RSS; on a scratch copy of the database), the background rebuild of the index's base, and the
+cold start of `reportbot ask` (a new process that opens the database and answers one question).
+The semantic layer is off throughout (REPORTBOT_SEMANTIC=off): it would encode every synthetic
+paragraph first, and it is measured by bench_semantic.py.
 
 The corpus is benchmarks/synth.py's (seed 20180131): paragraph text is its space-joined tokens.
 The last line is machine-readable: `bench: N=… ask_p50=…ms ask_p99=…ms tantivy_p50=…ms ratio=…
@@ -74,9 +77,12 @@ def _remove_database(db: Path) -> None:
 
 async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
     from corpus.model import Paragraph, ReportMeta
-    from retrieval.search import Searcher
+    from retrieval.library import base_blobs
+    from retrieval.search import EXTRAS_VERSION, Searcher
     from retrieval.segment import build_segment
     from retrieval.store import Store
+
+    extras = json.dumps({"version": EXTRAS_VERSION, "aliases": [], "names": []}).encode()
 
     _remove_database(db)
     t0 = time.perf_counter()
@@ -91,14 +97,14 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
                     Paragraph(symbol, num, " ".join(doc))
                     for num, doc in zip(numbers, docs, strict=True)
                 ]
-                segments[symbol] = build_segment(symbol, numbers, docs, b"[]")
+                segments[symbol] = build_segment(symbol, numbers, docs, extras)
                 metas[symbol] = meta
                 await store.put_report(
                     meta, paragraphs, source="synth", content_hash=symbol, segment=segments[symbol]
                 )
             t1 = time.perf_counter()
             searcher = Searcher.rebuild(segments, metas)
-            await store.put_blobs(searcher.to_blobs())
+            await store.put_blobs(base_blobs(searcher, segments, {s: s for s in segments}))
             await store.set_state("bundled_corpus_loaded", "benchmark")
     finally:
         await store.close()
@@ -156,7 +162,7 @@ async def _serve(n: int, work: Path, questions: list[str], tokens: list[list[str
     from retrieval.library import Library
 
     t0 = time.perf_counter()
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False)
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
     load_s = time.perf_counter() - t0
     schema = _tantivy_schema()
     searcher = tantivy.Index.open(str(work / f"tantivy-text-{n}")).searcher()
@@ -214,10 +220,25 @@ def added_report() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _scratch_copy(work: Path, n: int) -> Path:
+    """A copy of the database and its index file, so removing a base report changes nothing."""
+    from retrieval.index_file import index_dir
+
+    db, copy = work / f"ask-{n}.sqlite3", work / f"scratch-{n}.sqlite3"
+    _remove_database(copy)
+    shutil.rmtree(index_dir(copy), ignore_errors=True)
+    shutil.copyfile(db, copy)
+    if index_dir(db).exists():
+        shutil.copytree(index_dir(db), index_dir(copy))
+    return copy
+
+
 async def _add_remove(n: int, work: Path) -> dict:
+    from retrieval.index_file import index_dir
     from retrieval.library import Library
 
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False)
+    copy = _scratch_copy(work, n)
+    library = await Library.open(copy, bootstrap=False, semantic=False)
     rss_open = peak_rss_mib()
     try:
         t0 = time.perf_counter()
@@ -228,14 +249,27 @@ async def _add_remove(n: int, work: Path) -> dict:
         t0 = time.perf_counter()
         await library.remove(ADDED)
         remove_s = time.perf_counter() - t0
+        base_report = (await library.reports())[0].meta.symbol
+        t0 = time.perf_counter()
+        await library.remove(base_report)
+        remove_base_s = time.perf_counter() - t0
+        rss_changes = peak_rss_mib()
+        t0 = time.perf_counter()
+        await library.merge_index()
+        merge_s = time.perf_counter() - t0
     finally:
         await library.close()
+        _remove_database(copy)
+        shutil.rmtree(index_dir(copy), ignore_errors=True)
     return {
         "add_report_s": add_s,
         "remove_report_s": remove_s,
+        "remove_base_report_s": remove_base_s,
+        "merge_s": merge_s,
         "rss_open_mib": rss_open,
         "rss_after_add_mib": rss_add,
-        "peak_rss_mib": peak_rss_mib(),
+        "peak_rss_mib": rss_changes,
+        "merge_peak_rss_mib": peak_rss_mib(),
     }
 
 
@@ -249,7 +283,8 @@ def cold_start(n: int, work: Path, question: str) -> dict:
     runs = []
     for _ in range(COLD_RUNS):
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+        env = {**os.environ, "REPORTBOT_SEMANTIC": "off"}
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False, env=env)
         runs.append(time.perf_counter() - t0)
         if done.returncode:
             raise SystemExit(f"reportbot ask failed: {done.stderr[-2000:]}")
@@ -319,16 +354,18 @@ def main() -> None:
         return
     say(
         "| N | /ask p50 ms | /ask p99 ms | tantivy p50 (count=False) | tantivy p50 (count=True)"
-        " | ratio | add s | remove s | add peak RSS MiB | cold start s | serve RSS MiB |"
+        " | ratio | add s | remove s | remove base s | add peak RSS MiB | cold start s"
+        " | serve RSS MiB | base rebuild s (background) |"
     )
-    say("|---|---|---|---|---|---|---|---|---|---|---|")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, r in rows.items():
         say(
             f"| {n:,} | {r['ours_p50_ms']:.1f} | {r['ours_p99_ms']:.1f} | "
             f"{r['tantivy_p50_ms']:.2f} | {r['tantivy_count_p50_ms']:.2f} | "
             f"{r['ours_p50_ms'] / r['tantivy_count_p50_ms']:.1f} | {r['add_report_s']:.2f} | "
-            f"{r['remove_report_s']:.2f} | {r['peak_rss_mib']:.0f} | {r['cold_start_s']:.2f} | "
-            f"{r['rss_mib']:.0f} |"
+            f"{r['remove_report_s']:.2f} | {r['remove_base_report_s']:.2f} | "
+            f"{r['peak_rss_mib']:.0f} | {r['cold_start_s']:.2f} | {r['rss_mib']:.0f} | "
+            f"{r['merge_s']:.1f} |"
         )
     n = max(rows)
     r = rows[n]

@@ -415,7 +415,7 @@ class Library:
     ) -> IndexState:
         """Store a freshly built base (blobs and file); forget retired segments it no longer
         needs (those of report versions it does not index)."""
-        blobs = await asyncio.to_thread(_base_blobs, searcher, segments, versions)
+        blobs = await asyncio.to_thread(base_blobs, searcher, segments, versions)
         state = await writer.put_blobs(blobs)
         await writer.prune_retired(versions)
         # Written before COMMIT: if the commit fails, nothing names this file; it goes later.
@@ -879,7 +879,7 @@ async def _searcher_from_blobs(
         return None
 
 
-def _base_blobs(
+def base_blobs(
     searcher: Searcher, segments: Mapping[str, bytes], versions: Mapping[str, str]
 ) -> dict[str, bytes]:
     """What is stored for a base: the index, which report versions it indexed, their payloads."""
