@@ -172,6 +172,8 @@ class TieredIndex:
 
     @cached_property
     def keys(self) -> DocKeys:
+        if not self.changed:
+            return self.base.keys
         numbers = [self.tiers[t].index.keys.numbers[a:b] for _r, t, a, b in self._spans]
         numbers = numbers or [np.empty(0, dtype=np.int32)]
         return DocKeys(self._reports, np.concatenate(numbers))
@@ -217,6 +219,8 @@ class TieredIndex:
     def average_idf(self) -> float:
         """BM25Okapi's mean idf over every term of the live reports, in digest order (as a
         fresh index sums it, so the epsilon floor is bit for bit the same)."""
+        if not self.changed:
+            return self.base.average_idf
         base = self.base._a
         df = base["df"].astype(np.int64)
         hi, lo, delta = _delta(self.tiers, with_small=True)

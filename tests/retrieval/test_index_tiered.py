@@ -65,6 +65,7 @@ def test_any_sequence_of_changes_answers_as_a_fresh_index(
     segments = {s: segment(s, docs) for s, docs in initial.items()}
     index = TieredIndex.over(scratch(segments), str)
     rng = np.random.default_rng(seed)
+    assert_same(index, scratch(segments), rng)
     for op, symbol, docs in ops:
         if op == "remove":
             if symbol not in segments:
