@@ -53,6 +53,7 @@ TOP = 10
 COLD_RUNS = 3
 ADDED = "S/2099/1"
 PHASES = ("build", "serve", "add", "cold")
+EXTRA_PHASES = ("split",)  # where the time of an /ask goes: run on request only
 
 
 def run_worker(phase: str, n: int, work: Path) -> dict:
@@ -202,6 +203,48 @@ async def _serve(n: int, work: Path, questions: list[str], tokens: list[list[str
     return {**result, "samples": len(times["ours"]), "load_s": load_s, "rss_mib": peak_rss_mib()}
 
 
+async def _split(n: int, work: Path, questions: list[str]) -> dict:
+    """Mean time per /ask spent in each index method (the rest: parsing, weighing, fetching,
+    excerpts, rendering), over REPEATS passes of the queries after the warm-up."""
+    from bot.replies import render_answer
+    from retrieval.library import Library
+    from retrieval.tiered import TieredIndex
+
+    spent: dict[str, float] = {}
+    for name in ("top_k", "matching_count", "get_scores", "_term"):
+        real = getattr(TieredIndex, name)
+
+        def timed(*args: object, _real=real, _name=name, **kwargs: object) -> object:
+            t = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
+
+        setattr(TieredIndex, name, timed)
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
+    total = 0.0
+    try:
+        for q in questions[:WARMUP]:
+            await library.ask(q, k=TOP)
+        spent.clear()
+        for _ in range(REPEATS):
+            for q in questions:
+                t = time.perf_counter()
+                render_answer(await library.ask(q, k=TOP), link_base_url="https://undocs.org/en/")
+                total += time.perf_counter() - t
+    finally:
+        await library.close()
+    asks = REPEATS * len(questions)
+    split = {f"split_{k}_ms": v * 1000 / asks for k, v in spent.items()}
+    return {"split_ask_mean_ms": total * 1000 / asks, **split}
+
+
+def worker_split(n: int, work: Path) -> dict:
+    tokens = json.loads((work / "queries.json").read_text())
+    return asyncio.run(_split(n, work, [" ".join(t) for t in tokens]))
+
+
 def worker_serve(n: int, work: Path) -> dict:
     tokens = json.loads((work / "queries.json").read_text())
     questions = [" ".join(t) for t in tokens]
@@ -313,7 +356,7 @@ def main() -> None:
         "--phases",
         nargs="+",
         default=list(PHASES),
-        choices=PHASES,
+        choices=PHASES + EXTRA_PHASES,
         help="run only these (later phases use the files earlier runs left in --work)",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -321,7 +364,8 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.worker:
-        fn = {"build": worker_build, "serve": worker_serve, "add": worker_add}[args.worker]
+        workers = {"build": worker_build, "serve": worker_serve, "add": worker_add}
+        fn = {**workers, "split": worker_split}[args.worker]
         print(json.dumps(fn(args.n, args.work)))
         return
     lines = [
@@ -342,7 +386,7 @@ def main() -> None:
     rows = {}
     for n in sorted(args.sizes):
         row: dict = {}
-        for phase in ("build", "serve", "add"):
+        for phase in ("build", "serve", "add", "split"):
             if phase in args.phases:
                 row.update(run_worker(phase, n, args.work))
         if "cold" in args.phases:
