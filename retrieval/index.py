@@ -278,10 +278,10 @@ class Bm25Index:
         hit = np.zeros(self._n, dtype=bool)
         for t in terms:
             row = self._dense_row.get(t)
-            if row is None:
-                hit[self._postings(t)[0]] = True
+            if row is None:  # numpy indexes 3x faster with intp indices than with int32 ones
+                hit.view(np.uint8)[self._postings(t)[0].astype(np.intp)] = 1
             else:
-                hit |= self._a["dense_tf"][row] > 0
+                np.logical_or(hit, self._a["dense_tf"][row], out=hit)
         return hit
 
     def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
@@ -348,11 +348,17 @@ class Bm25Index:
         acc, tmp = self._scratch()
         head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
+        # Dense rows first: the first one is written over the (zero) accumulator, not added.
+        order = sorted(range(len(terms)), key=lambda i: terms[i] not in self._dense_row)
+        written = False
         try:
-            for t, (lo, hi), m in zip(terms, spans, mults, strict=True):
-                row = self._dense_row.get(t)
+            for i in order:
+                (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
                 if row is None:
                     np.add.at(acc, post_doc[lo:hi], np.float32(m) * impact[lo:hi])
+                elif not written:
+                    np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
+                    written = True
                 else:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=tmp)
                     head += tmp
@@ -493,7 +499,9 @@ def _impacts32(
 
 def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
     """Docs whose approximate score may be among the best k, found through block maxima."""
-    best = acc.reshape(-1, width).max(axis=1)
+    # Scores are >= +0.0, and non-negative floats order as their bit patterns do: the integer
+    # max is SIMD-fast where the float one checks for NaN.
+    best = acc.view(np.int32).reshape(-1, width).max(axis=1).view(np.float32)
     positive = best[best > 0]
     if not positive.size:
         return np.empty(0, dtype=np.int64)
