@@ -78,6 +78,7 @@ def _remove_database(db: Path) -> None:
 
 async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
     from corpus.model import Paragraph, ReportMeta
+    from retrieval.index_file import write_index_file
     from retrieval.library import base_blobs
     from retrieval.search import EXTRAS_VERSION, Searcher
     from retrieval.segment import build_segment
@@ -105,7 +106,10 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
                 )
             t1 = time.perf_counter()
             searcher = Searcher.rebuild(segments, metas)
-            await store.put_blobs(base_blobs(searcher, segments, {s: s for s in segments}))
+            blobs = base_blobs(searcher, segments, {s: s for s in segments})
+            state = await store.put_blobs(blobs)
+            assert state.index_id is not None
+            write_index_file(db, state.index_id, blobs)  # as the app does: served memory-mapped
             await store.set_state("bundled_corpus_loaded", "benchmark")
     finally:
         await store.close()
