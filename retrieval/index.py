@@ -354,8 +354,9 @@ class Bm25Index:
         try:
             for i in order:
                 (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
-                if row is None:
-                    np.add.at(acc, post_doc[lo:hi], np.float32(m) * impact[lo:hi])
+                if row is None:  # products into the reused buffer: no allocation per term
+                    scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
+                    np.add.at(acc, post_doc[lo:hi], scaled)
                 elif not written:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
                     written = True
