@@ -163,7 +163,7 @@ class Library:
     async def close(self) -> None:
         """Close the connections, after a rebuild of the index's base in progress finishes."""
         if self._merging is not None:
-            await asyncio.shield(self._merging)
+            await asyncio.wait([self._merging])  # it logs its own errors
         for store in (self._pinned, self._reader, self._writer):
             if store is not None:
                 await store.close()
