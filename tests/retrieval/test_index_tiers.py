@@ -136,3 +136,23 @@ async def test_close_waits_for_a_base_rebuild_in_progress(
         assert state.index_generation == state.generation  # rebuilt over every report
     finally:
         await store.close()
+
+
+async def test_two_writers_taking_turns_keep_every_process_exact(
+    library_factory, bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bot and a CLI (two libraries on one file) each change reports the other indexed."""
+    no_background_merge(monkeypatch)
+    bot = await library_factory(bundled_db)
+    cli = await library_factory(bundled_db)
+    await bot.ingest(make_report_text(HAWALA).encode(), source="a", symbol="S/2099/1")
+    await cli.ingest(make_report_text(AVIATION).encode(), source="b", symbol="S/2099/1")
+    await bot.ingest(make_report_text(HAWALA[::-1]).encode(), source="c", symbol="S/2099/2")
+    await cli.remove("S/2018/80")
+    await bot.ingest(make_report_text(AVIATION[:2]).encode(), source="d", symbol="S/2099/2")
+    mine = await answers(bot)
+    assert await answers(cli) == mine
+    fresh = await library_factory(bundled_db)
+    await fresh.merge_index()
+    assert await answers(fresh) == mine
+    assert [r.meta.symbol for r in await fresh.reports()] == ["S/2016/501", "S/2099/1", "S/2099/2"]
