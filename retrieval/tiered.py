@@ -33,7 +33,7 @@ import numpy as np
 from retrieval.index import EPSILON, MAX_WEIGHT, Bm25Index, DocKeys, _best
 from retrieval.segment import hash_terms, read_segment
 
-SMALL_SHARE = 0.10  # the base is due for a rebuild when small tiers hold more of the docs
+SMALL_SHARE = 0.05  # the base is due for a rebuild when small tiers hold more of the docs
 DEAD_SHARE = 0.10  # ... or when tombstones mask more of the base's docs
 MAX_TIERS = 12  # ... or when there are more small tiers than this
 TIER_FACTOR = 4  # a tier is merged into the one before it while that one is < 4x its size
