@@ -52,6 +52,7 @@ REPEATS = 2
 TOP = 10
 COLD_RUNS = 3
 ADDED = "S/2099/1"
+TIER_REPORTS = 50  # 100-paragraph reports added before timing an open that builds their tiers
 PHASES = ("build", "serve", "add", "cold")
 EXTRA_PHASES = ("split",)  # where the time of an /ask goes: run on request only
 
@@ -285,7 +286,9 @@ async def _add_remove(n: int, work: Path) -> dict:
     from retrieval.library import Library
 
     copy = _scratch_copy(work, n)
+    t0 = time.perf_counter()
     library = await Library.open(copy, bootstrap=False, semantic=False)
+    open_s = time.perf_counter() - t0
     rss_open = peak_rss_mib()
     try:
         t0 = time.perf_counter()
@@ -301,6 +304,12 @@ async def _add_remove(n: int, work: Path) -> dict:
         await library.remove(base_report)
         remove_base_s = time.perf_counter() - t0
         rss_changes = peak_rss_mib()
+        for i in range(TIER_REPORTS):  # tiers another process must build when it opens
+            await library.ingest(added_report(), source=f"{i}.txt", symbol=f"S/2098/{i + 1}")
+        t0 = time.perf_counter()
+        reader = await Library.open(copy, bootstrap=False, semantic=False, read_only=True)
+        open_tiers_s = time.perf_counter() - t0
+        await reader.close()
         t0 = time.perf_counter()
         await library.merge_index()
         merge_s = time.perf_counter() - t0
@@ -312,6 +321,8 @@ async def _add_remove(n: int, work: Path) -> dict:
         "add_report_s": add_s,
         "remove_report_s": remove_s,
         "remove_base_report_s": remove_base_s,
+        "open_s": open_s,
+        "open_with_tiers_s": open_tiers_s,
         "merge_s": merge_s,
         "rss_open_mib": rss_open,
         "rss_after_add_mib": rss_add,
