@@ -12,8 +12,11 @@ each hit; once with count=False and once with count=True (ours always counts the
 Both run in the same process, one query after the other, so machine load hits both alike.
 
 Each size also measures, in fresh processes: adding a 100-paragraph report to the database and
-removing it again (wall time and the process's peak RSS), and the cold start of
-`reportbot ask` (a new process that opens the database and answers one question).
+removing it again, and removing a report of the stored base (wall time and the process's peak
+RSS; on a scratch copy of the database), the background rebuild of the index's base, and the
+cold start of `reportbot ask` (a new process that opens the database and answers one question).
+The semantic layer is off throughout (REPORTBOT_SEMANTIC=off): it would encode every synthetic
+paragraph first, and it is measured by bench_semantic.py.
 
 The corpus is benchmarks/synth.py's (seed 20180131): paragraph text is its space-joined tokens.
 The last line is machine-readable: `bench: N=… ask_p50=…ms ask_p99=…ms tantivy_p50=…ms ratio=…
@@ -51,7 +54,9 @@ REPEATS = 2
 TOP = 10
 COLD_RUNS = 3
 ADDED = "S/2099/1"
+TIER_REPORTS = 50  # 100-paragraph reports added before timing an open that builds their tiers
 PHASES = ("build", "serve", "add", "cold")
+EXTRA_PHASES = ("split",)  # where the time of an /ask goes: run on request only
 
 
 def run_worker(phase: str, n: int, work: Path) -> dict:
@@ -76,6 +81,8 @@ def _remove_database(db: Path) -> None:
 
 async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
     from corpus.model import Paragraph, Report, ReportMeta
+    from retrieval.index_file import write_index_file
+    from retrieval.library import base_blobs
     from retrieval.search import Searcher, build_segment
     from retrieval.store import Store
 
@@ -100,7 +107,10 @@ async def _build_ours(corpus: Path, n: int, db: Path) -> dict:
                 )
             t1 = time.perf_counter()
             searcher = Searcher.rebuild(segments, metas)
-            await store.put_blobs(searcher.to_blobs())
+            blobs = base_blobs(searcher, segments, {s: s for s in segments})
+            state = await store.put_blobs(blobs)
+            assert state.index_id is not None
+            write_index_file(db, state.index_id, blobs)  # as the app does: served memory-mapped
             await store.set_state("bundled_corpus_loaded", "benchmark")
     finally:
         await store.close()
@@ -202,6 +212,48 @@ async def _serve(n: int, work: Path, questions: list[str], tokens: list[list[str
     return {**result, "samples": len(times["ours"]), "load_s": load_s, "rss_mib": peak_rss_mib()}
 
 
+async def _split(n: int, work: Path, questions: list[str]) -> dict:
+    """Mean time per /ask spent in each index method (the rest: parsing, weighing, fetching,
+    excerpts, rendering), over REPEATS passes of the queries after the warm-up."""
+    from bot.replies import render_answer
+    from retrieval.library import Library
+    from retrieval.tiered import TieredIndex
+
+    spent: dict[str, float] = {}
+    for name in ("top_k", "matching_count", "get_scores", "_term"):
+        real = getattr(TieredIndex, name)
+
+        def timed(*args: object, _real=real, _name=name, **kwargs: object) -> object:
+            t = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
+
+        setattr(TieredIndex, name, timed)
+    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
+    total = 0.0
+    try:
+        for q in questions[:WARMUP]:
+            await library.ask(q, k=TOP)
+        spent.clear()
+        for _ in range(REPEATS):
+            for q in questions:
+                t = time.perf_counter()
+                render_answer(await library.ask(q, k=TOP), link_base_url="https://undocs.org/en/")
+                total += time.perf_counter() - t
+    finally:
+        await library.close()
+    asks = REPEATS * len(questions)
+    split = {f"split_{k}_ms": v * 1000 / asks for k, v in spent.items()}
+    return {"split_ask_mean_ms": total * 1000 / asks, **split}
+
+
+def worker_split(n: int, work: Path) -> dict:
+    tokens = json.loads((work / "queries.json").read_text())
+    return asyncio.run(_split(n, work, [" ".join(t) for t in tokens]))
+
+
 def worker_serve(n: int, work: Path) -> dict:
     tokens = json.loads((work / "queries.json").read_text())
     questions = [" ".join(t) for t in tokens]
@@ -220,10 +272,27 @@ def added_report() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _scratch_copy(work: Path, n: int) -> Path:
+    """A copy of the database and its index file, so removing a base report changes nothing."""
+    from retrieval.index_file import index_dir
+
+    db, copy = work / f"ask-{n}.sqlite3", work / f"scratch-{n}.sqlite3"
+    _remove_database(copy)
+    shutil.rmtree(index_dir(copy), ignore_errors=True)
+    shutil.copyfile(db, copy)
+    if index_dir(db).exists():
+        shutil.copytree(index_dir(db), index_dir(copy))
+    return copy
+
+
 async def _add_remove(n: int, work: Path) -> dict:
+    from retrieval.index_file import index_dir
     from retrieval.library import Library
 
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
+    copy = _scratch_copy(work, n)
+    t0 = time.perf_counter()
+    library = await Library.open(copy, bootstrap=False, semantic=False)
+    open_s = time.perf_counter() - t0
     rss_open = peak_rss_mib()
     try:
         t0 = time.perf_counter()
@@ -234,14 +303,35 @@ async def _add_remove(n: int, work: Path) -> dict:
         t0 = time.perf_counter()
         await library.remove(ADDED)
         remove_s = time.perf_counter() - t0
+        base_report = (await library.reports())[0].meta.symbol
+        t0 = time.perf_counter()
+        await library.remove(base_report)
+        remove_base_s = time.perf_counter() - t0
+        rss_changes = peak_rss_mib()
+        for i in range(TIER_REPORTS):  # tiers another process must build when it opens
+            await library.ingest(added_report(), source=f"{i}.txt", symbol=f"S/2098/{i + 1}")
+        t0 = time.perf_counter()
+        reader = await Library.open(copy, bootstrap=False, semantic=False, read_only=True)
+        open_tiers_s = time.perf_counter() - t0
+        await reader.close()
+        t0 = time.perf_counter()
+        await library.merge_index()
+        merge_s = time.perf_counter() - t0
     finally:
         await library.close()
+        _remove_database(copy)
+        shutil.rmtree(index_dir(copy), ignore_errors=True)
     return {
         "add_report_s": add_s,
         "remove_report_s": remove_s,
+        "remove_base_report_s": remove_base_s,
+        "open_s": open_s,
+        "open_with_tiers_s": open_tiers_s,
+        "merge_s": merge_s,
         "rss_open_mib": rss_open,
         "rss_after_add_mib": rss_add,
-        "peak_rss_mib": peak_rss_mib(),
+        "peak_rss_mib": rss_changes,
+        "merge_peak_rss_mib": peak_rss_mib(),
     }
 
 
@@ -285,7 +375,7 @@ def main() -> None:
         "--phases",
         nargs="+",
         default=list(PHASES),
-        choices=PHASES,
+        choices=PHASES + EXTRA_PHASES,
         help="run only these (later phases use the files earlier runs left in --work)",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -293,7 +383,8 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.worker:
-        fn = {"build": worker_build, "serve": worker_serve, "add": worker_add}[args.worker]
+        workers = {"build": worker_build, "serve": worker_serve, "add": worker_add}
+        fn = {**workers, "split": worker_split}[args.worker]
         print(json.dumps(fn(args.n, args.work)))
         return
     lines = [
@@ -314,7 +405,7 @@ def main() -> None:
     rows = {}
     for n in sorted(args.sizes):
         row: dict = {}
-        for phase in ("build", "serve", "add"):
+        for phase in ("build", "serve", "add", "split"):
             if phase in args.phases:
                 row.update(run_worker(phase, n, args.work))
         if "cold" in args.phases:
@@ -322,20 +413,22 @@ def main() -> None:
         rows[n] = row
         say(f"  N={n}: {json.dumps(row)}")
     say(f"load average at end {os.getloadavg()[0]:.1f}")
-    if set(args.phases) != set(PHASES):
+    if not set(PHASES) <= set(args.phases):
         return
     say(
         "| N | /ask p50 ms | /ask p99 ms | tantivy p50 (count=False) | tantivy p50 (count=True)"
-        " | ratio | add s | remove s | add peak RSS MiB | cold start s | serve RSS MiB |"
+        " | ratio | add s | remove s | remove base s | add peak RSS MiB | cold start s"
+        " | serve RSS MiB | base rebuild s (background) |"
     )
-    say("|---|---|---|---|---|---|---|---|---|---|---|")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, r in rows.items():
         say(
             f"| {n:,} | {r['ours_p50_ms']:.1f} | {r['ours_p99_ms']:.1f} | "
             f"{r['tantivy_p50_ms']:.2f} | {r['tantivy_count_p50_ms']:.2f} | "
             f"{r['ours_p50_ms'] / r['tantivy_count_p50_ms']:.1f} | {r['add_report_s']:.2f} | "
-            f"{r['remove_report_s']:.2f} | {r['peak_rss_mib']:.0f} | {r['cold_start_s']:.2f} | "
-            f"{r['rss_mib']:.0f} |"
+            f"{r['remove_report_s']:.2f} | {r['remove_base_report_s']:.2f} | "
+            f"{r['peak_rss_mib']:.0f} | {r['cold_start_s']:.2f} | {r['rss_mib']:.0f} | "
+            f"{r['merge_s']:.1f} |"
         )
     n = max(rows)
     r = rows[n]

@@ -78,6 +78,11 @@ class DocKeys(Sequence[tuple[str, int]]):
     def __len__(self) -> int:
         return int(self._numbers.size)
 
+    @property
+    def numbers(self) -> np.ndarray:
+        """Each doc's paragraph number."""
+        return self._numbers
+
     def __getitem__(self, i: int) -> tuple[str, int]:  # type: ignore[override]
         i = range(len(self))[i]
         report = self._names[int(np.searchsorted(self._starts, i, side="right")) - 1]
@@ -185,6 +190,10 @@ class Bm25Index:
 
     def _term_id(self, term: str) -> int | None:
         hi, lo = (int(h[0]) for h in hash_terms([term]))
+        return self._term_id_of(hi, lo)
+
+    def _term_id_of(self, hi: int, lo: int) -> int | None:
+        """The local id of the term with this digest, or None."""
         his = self._a["hash_hi"]
         i = int(np.searchsorted(his, np.uint64(hi)))
         while i < his.size and int(his[i]) == hi:
@@ -211,10 +220,20 @@ class Bm25Index:
         lo, hi = int(self._a["term_ptr"][t]), int(self._a["term_ptr"][t + 1])
         return self._a["post_doc"][lo:hi], self._a["post_tf"][lo:hi]
 
-    def _impacts(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+    def _norm_of(self, docs: np.ndarray, avgdl: float) -> np.ndarray:
+        """BM25Okapi's length normalisation of `docs` for a collection of average length avgdl
+        (the tiered index passes the whole collection's; elementwise, so bit for bit the same)."""
+        if avgdl == self.avgdl:
+            return self._norm[docs]
+        doc_len = self._a["doc_len"][docs].astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return K1 * (1 - B + B * doc_len / avgdl) if avgdl else doc_len * 0
+
+    def _impacts(self, t: int, avgdl: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Docs holding term t and their tf part of BM25 in float64 (idf not applied)."""
         docs, tf = self._postings(t)
-        return docs, tf * (K1 + 1) / (tf + self._norm[docs])
+        norm = self._norm[docs] if avgdl is None else self._norm_of(docs, avgdl)
+        return docs, tf * (K1 + 1) / (tf + norm)
 
     def get_scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25Okapi.get_scores: every doc's score, repeated terms counted, unknown terms 0."""
@@ -244,12 +263,26 @@ class Bm25Index:
         terms = [t for t, c in coef.items() if abs(c * self.idf[t]) > _TINY]
         return terms, [coef[t] * float(self.idf[t]) for t in terms]
 
-    def _all_scores(self, terms: list[int], mults: list[float]) -> np.ndarray:
+    def _all_scores(
+        self, terms: Sequence[int], mults: Sequence[float], avgdl: float | None = None
+    ) -> np.ndarray:
+        """Every doc's score, terms added in the given order (a term may repeat)."""
         scores = np.zeros(self._n)
         for t, m in zip(terms, mults, strict=True):
-            docs, impact = self._impacts(t)
+            docs, impact = self._impacts(t, avgdl)
             scores[docs] += m * impact
         return scores
+
+    def _hits(self, terms: Sequence[int]) -> np.ndarray:
+        """Which docs hold at least one of the terms."""
+        hit = np.zeros(self._n, dtype=bool)
+        for t in terms:
+            row = self._dense_row.get(t)
+            if row is None:  # numpy indexes 3x faster with intp indices than with int32 ones
+                hit.view(np.uint8)[self._postings(t)[0].astype(np.intp)] = 1
+            else:
+                np.logical_or(hit, self._a["dense_tf"][row], out=hit)
+        return hit
 
     def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
         if allowed is None:
@@ -263,16 +296,7 @@ class Bm25Index:
         """How many docs (within `allowed`) score above zero."""
         mask = self._mask(allowed)
         terms, mults = self._plan(query, None)
-        if any(m < 0 for m in mults):
-            hit = self._all_scores(terms, mults) > 0
-        else:
-            hit = np.zeros(self._n, dtype=bool)
-            for t in terms:
-                row = self._dense_row.get(t)
-                if row is None:
-                    hit[self._postings(t)[0]] = True
-                else:
-                    hit |= self._a["dense_tf"][row] > 0
+        hit = self._all_scores(terms, mults) > 0 if any(m < 0 for m in mults) else self._hits(terms)
         return int(np.count_nonzero(hit & mask if mask is not None else hit))
 
     def top_k(
@@ -304,24 +328,44 @@ class Bm25Index:
         return scratch
 
     def _top_k_accumulated(
-        self, terms: list[int], mults: list[float], k: int, mask: np.ndarray | None
+        self,
+        terms: list[int],
+        mults: list[float],
+        k: int,
+        mask: np.ndarray | None,
+        avgdl: float | None = None,
     ) -> list[tuple[int, float]]:
-        """Approximate scores of every doc, then the exact scores of the docs near the top."""
+        """Approximate scores of every doc, then the exact scores of the docs near the top.
+
+        With `avgdl` (the whole collection's, when this index is one tier of several), the
+        stored impacts were computed for another average length: each is then off by at most the
+        ratio of the two (the length term of the denominator scales by at most that), so the
+        rescoring margin is widened by its square and candidates are rescored with `avgdl`.
+        """
+        avgdl = self.avgdl if avgdl is None else avgdl
+        drift = max(avgdl / self.avgdl, self.avgdl / avgdl) if avgdl and self.avgdl else 1.0
         ptr, post_doc, impact = self._a["term_ptr"], self._a["post_doc"], self._a["post_impact"]
         acc, tmp = self._scratch()
         head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
+        # Dense rows first: the first one is written over the (zero) accumulator, not added.
+        order = sorted(range(len(terms)), key=lambda i: terms[i] not in self._dense_row)
+        written = False
         try:
-            for t, (lo, hi), m in zip(terms, spans, mults, strict=True):
-                row = self._dense_row.get(t)
-                if row is None:
-                    np.add.at(acc, post_doc[lo:hi], np.float32(m) * impact[lo:hi])
+            for i in order:
+                (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
+                if row is None:  # products into the reused buffer: no allocation per term
+                    scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
+                    np.add.at(acc, post_doc[lo:hi], scaled)
+                elif not written:
+                    np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
+                    written = True
                 else:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=tmp)
                     head += tmp
             if mask is not None:
                 np.copyto(head, np.float32(0.0), where=~mask)
-            margin = _MARGIN_PER_TERM * (len(terms) + 2)
+            margin = 1 - (1 - _MARGIN_PER_TERM * (len(terms) + 2)) / drift**2
             # Narrower blocks mean fewer candidates; below 256 docs numpy's max gets slow.
             width = min(1 << self._shift, max(256, 1 << max(self._n >> 11, 1).bit_length()))
             candidates = _near_top(acc, width, k, margin)
@@ -332,9 +376,11 @@ class Bm25Index:
             else:
                 for lo, hi in spans:
                     acc[post_doc[lo:hi]] = 0.0
-        return _best(candidates, self._exact(terms, mults, candidates), k)
+        return _best(candidates, self._exact(terms, mults, candidates, avgdl), k)
 
-    def _exact(self, terms: list[int], mults: list[float], docs: np.ndarray) -> np.ndarray:
+    def _exact(
+        self, terms: list[int], mults: list[float], docs: np.ndarray, avgdl: float
+    ) -> np.ndarray:
         """BM25Okapi scores of the given ascending docs, summed in query-term order."""
         ptr, post_doc, post_tf = self._a["term_ptr"], self._a["post_doc"], self._a["post_tf"]
         scores = np.zeros(docs.size)
@@ -351,7 +397,7 @@ class Bm25Index:
                 at = np.minimum(np.searchsorted(post_doc[lo:hi], docs), hi - lo - 1) + lo
                 found = post_doc[at] == docs
                 tf = post_tf[at[found]]
-            scores[found] += m * (tf * (K1 + 1) / (tf + self._norm[docs[found]]))
+            scores[found] += m * (tf * (K1 + 1) / (tf + self._norm_of(docs[found], avgdl)))
         return scores
 
 
@@ -454,7 +500,9 @@ def _impacts32(
 
 def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
     """Docs whose approximate score may be among the best k, found through block maxima."""
-    best = acc.reshape(-1, width).max(axis=1)
+    # Scores are >= +0.0, and non-negative floats order as their bit patterns do: the integer
+    # max is SIMD-fast where the float one checks for NaN.
+    best = acc.view(np.int32).reshape(-1, width).max(axis=1).view(np.float32)
     positive = best[best > 0]
     if not positive.size:
         return np.empty(0, dtype=np.int64)

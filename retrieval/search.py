@@ -145,6 +145,23 @@ def report_order(symbol: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in symbol.split("/"))
 
 
+def merge_extras(
+    extras: Mapping[str, bytes],
+) -> tuple[tuple[AliasGroup, ...], tuple[str, ...]]:
+    """The learned aliases and capitalised names of reports, from their segments' payloads
+    (merged in citation order: the first report defining a name is its source)."""
+    learned: dict[tuple[str, ...], AliasGroup] = {}
+    capitalised: dict[str, None] = {}
+    for symbol in sorted(extras, key=report_order):
+        payload = json.loads(extras[symbol] or b"{}")
+        if not isinstance(payload, dict) or payload.get("version") != EXTRAS_VERSION:
+            raise ValueError(f"the index segment of {symbol} is of an older search layer")
+        for names in payload["aliases"]:
+            learned.setdefault(tuple(names), AliasGroup(tuple(names), f"defined in {symbol}"))
+        capitalised.update(dict.fromkeys(payload["names"]))
+    return tuple(learned.values()), tuple(capitalised)
+
+
 @dataclass(frozen=True)
 class Searcher:
     """The global index, the merged alias table, and what each indexed report is."""
@@ -175,17 +192,10 @@ class Searcher:
     def rebuild(cls, segments: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:
         """Merge report segments (in citation order) into one index; collect learned aliases."""
         order = sorted(segments, key=report_order)
-        learned: dict[tuple[str, ...], AliasGroup] = {}
-        capitalised: dict[str, None] = {}
-        for symbol in order:
-            extras = json.loads(segment.read_segment_extras(segments[symbol]) or b"{}")
-            if not isinstance(extras, dict) or extras.get("version") != EXTRAS_VERSION:
-                raise ValueError(f"the index segment of {symbol} is of an older search layer")
-            for names in extras["aliases"]:
-                learned.setdefault(tuple(names), AliasGroup(tuple(names), f"defined in {symbol}"))
-            capitalised.update(dict.fromkeys(extras["names"]))
+        extras = {s: segment.read_segment_extras(segments[s]) for s in order}
+        learned, names = merge_extras(extras)
         index = bm25.Bm25Index.from_segments([segments[s] for s in order])
-        return cls(index, tuple(learned.values()), dict(reports), tuple(capitalised))
+        return cls(index, learned, dict(reports), names)
 
     @classmethod
     def from_blobs(cls, blobs: Mapping[str, bytes], reports: Mapping[str, ReportMeta]) -> Searcher:

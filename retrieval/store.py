@@ -111,6 +111,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER report_updated AFTER UPDATE ON report
     BEGIN UPDATE library_version SET generation = generation + 1; END;
     """,
+    # 4: the tiered index (retrieval/tiered.py). The stored index is a base built from some
+    # versions of the reports; a report replaced or removed since is a tombstone, and its
+    # segment as the base indexed it is kept here until the base is rebuilt, so any process
+    # can subtract exactly what the base counted for it.
+    """
+    CREATE TABLE index_retired (
+        report TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (report, content_hash)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -383,6 +395,34 @@ class Store:
                 (symbol, segment),
             )
 
+    async def retire_segment(self, symbol: str) -> bytes | None:
+        """Keep a report's current segment (under its content hash) before it is replaced or
+        removed: the stored base index may count it. Returns it; None if there is none."""
+        self._require_transaction()
+        async with self._errors():
+            row = await self._one(
+                "SELECT r.content_hash, s.data FROM report r"
+                " JOIN index_segment s ON s.report = r.symbol WHERE r.symbol = ?",
+                (symbol,),
+            )
+            if row is None:
+                return None
+            await self._run(
+                "INSERT OR IGNORE INTO index_retired (report, content_hash, data) VALUES (?, ?, ?)",
+                (symbol, row[0], row[1]),
+            )
+        return bytes(row[1])
+
+    async def prune_retired(self, keep: Mapping[str, str]) -> None:
+        """Forget retired segments except those of the (report, content hash) pairs in `keep`."""
+        self._require_transaction()
+        async with self._errors():
+            rows = await self._all("SELECT report, content_hash FROM index_retired")
+            gone = [(r, h) for r, h in rows if keep.get(str(r)) != h]
+            await self._run_many(
+                "DELETE FROM index_retired WHERE report = ? AND content_hash = ?", gone
+            )
+
     async def put_vectors(self, symbol: str, model: str, data: bytes) -> None:
         """Replace one report's paragraph vectors for `model`."""
         self._require_transaction()
@@ -541,6 +581,27 @@ class Store:
     async def segments(self) -> dict[str, bytes]:
         rows = await self._all("SELECT report, data FROM index_segment")
         return {str(report): bytes(data) for report, data in rows}
+
+    async def segments_of(self, symbols: Sequence[str]) -> dict[str, bytes]:
+        """The segments of these reports (those that have one)."""
+        found: dict[str, bytes] = {}
+        for symbol in symbols:
+            row = await self._one("SELECT data FROM index_segment WHERE report = ?", (symbol,))
+            if row is not None:
+                found[symbol] = bytes(row[0])
+        return found
+
+    async def retired_segments(self, versions: Mapping[str, str]) -> dict[str, bytes]:
+        """Retired segments of these (report, content hash) pairs (those still kept)."""
+        found: dict[str, bytes] = {}
+        for symbol, digest in versions.items():
+            row = await self._one(
+                "SELECT data FROM index_retired WHERE report = ? AND content_hash = ?",
+                (symbol, digest),
+            )
+            if row is not None:
+                found[symbol] = bytes(row[0])
+        return found
 
     async def vectors(self, model: str) -> dict[str, bytes]:
         """Every report's paragraph vectors for `model`, by symbol."""

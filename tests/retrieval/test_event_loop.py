@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from retrieval.index import Bm25Index
 from retrieval.library import Library
+from retrieval.tiered import TieredIndex as Bm25Index  # what a library's searcher scores with
 
 
 @pytest.mark.parametrize(

@@ -52,19 +52,27 @@ async def test_a_second_start_maps_the_file_instead_of_reading_blobs(
     assert await cites(second) == expected
 
 
-async def test_an_ingest_replaces_the_file_and_other_processes_use_the_new_one(
+async def test_an_ingest_keeps_the_file_and_a_merge_replaces_it(
     library_factory, bundled_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writer = await library_factory(bundled_db)
     old_id = await asyncio.to_thread(stored_index_id, bundled_db)
     text = make_report_text(["Revenues from oil and gas fields fell in the north."])
     await writer.ingest(text.encode(), source="new.txt", symbol="S/2099/2")
+    assert await asyncio.to_thread(stored_index_id, bundled_db) == old_id  # a tier, not a base
+    assert await asyncio.to_thread(files_in, bundled_db) == [f"{old_id}.bin"]
+    refuse_blob_reads(monkeypatch)
+    reader = await library_factory(bundled_db)
+    assert "S/2099/2, para. 1" in await cites(reader)
+    monkeypatch.undo()
+    await writer.merge_index()
     new_id = await asyncio.to_thread(stored_index_id, bundled_db)
     assert new_id != old_id
     assert await asyncio.to_thread(files_in, bundled_db) == [f"{new_id}.bin"]
     refuse_blob_reads(monkeypatch)
-    reader = await library_factory(bundled_db)
-    assert "S/2099/2, para. 1" in await cites(reader)
+    again = await library_factory(bundled_db)
+    assert await cites(again) == await cites(reader)
+    assert "S/2099/2, para. 1" in await cites(again)
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "another index"])

@@ -149,10 +149,11 @@ async def test_a_failing_index_build_keeps_the_previous_copy(
     await library.ingest(new_report(PARAGRAPHS, report_text), source="a", symbol="S/2099/1")
     before = table_checksums(bundled_db)
 
-    def broken(*args: object) -> object:
+    def broken(*args: object, **kwargs: object) -> object:
         raise MemoryError("index build failed")
 
-    monkeypatch.setattr(library_module.Searcher, "rebuild", broken)  # runs inside the transaction
+    # the index change runs inside the transaction
+    monkeypatch.setattr(library_module.TieredIndex, "with_changes", broken)
     with pytest.raises(MemoryError):
         await library.ingest(new_report(PARAGRAPHS[:2], report_text), source="b", symbol="S/2099/1")
     monkeypatch.setattr(library_module, "build_segment", broken)  # runs before it
@@ -354,14 +355,14 @@ async def test_readers_see_the_old_report_until_the_new_one_is_committed(
 ) -> None:
     old = await library.export("S/2018/80")
     started, release = threading.Event(), threading.Event()
-    real_rebuild = library_module.Searcher.rebuild
+    real_change = library_module.TieredIndex.with_changes
 
-    def slow_rebuild(*args: object) -> object:
+    def slow_change(*args: object, **kwargs: object) -> object:
         started.set()
         release.wait(timeout=30)
-        return real_rebuild(*args)
+        return real_change(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(library_module.Searcher, "rebuild", slow_rebuild)
+    monkeypatch.setattr(library_module.TieredIndex, "with_changes", slow_change)
     edited = [
         Paragraph(p.report, p.number, p.text + " Edited.", p.section, p.footnotes) for p in old
     ]
