@@ -359,10 +359,11 @@ def cold_start(n: int, work: Path, question: str) -> dict:
 def prepare(work: Path, largest: int) -> None:
     _name, tokenize = synth.load_tokenizer()
     corpus = work / "corpus.tsv"
-    stamp = work / f"corpus-{largest}.done"
-    if not stamp.exists():
+    stamp = work / "corpus.size"  # paragraphs corpus.tsv holds; smaller sizes read a prefix
+    if not stamp.exists() or int(stamp.read_text() or 0) < largest:
+        stamp.unlink(missing_ok=True)
         synth.write_corpus(corpus, largest, tokenize)
-        stamp.touch()
+        stamp.write_text(str(largest))
     (work / "queries.json").write_text(json.dumps(synth.make_queries(QUERIES, tokenize)))
 
 
