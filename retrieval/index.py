@@ -14,6 +14,7 @@ segment functions are re-exported here so callers that import them from the inde
 
 from __future__ import annotations
 
+import bisect
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -72,6 +73,7 @@ class DocKeys(Sequence[tuple[str, int]]):
     def __init__(self, reports: Sequence[tuple[str, int, int]], numbers: np.ndarray) -> None:
         self._names = [r for r, _s, _e in reports]
         self._starts = np.array([s for _r, s, _e in reports], dtype=np.int64)
+        self._start_list = self._starts.tolist()  # bisect on a list: no numpy call per doc
         self._reports = tuple(reports)
         self._numbers = numbers
 
@@ -85,8 +87,22 @@ class DocKeys(Sequence[tuple[str, int]]):
 
     def __getitem__(self, i: int) -> tuple[str, int]:  # type: ignore[override]
         i = range(len(self))[i]
-        report = self._names[int(np.searchsorted(self._starts, i, side="right")) - 1]
-        return report, int(self._numbers[i])
+        return self._names[bisect.bisect_right(self._start_list, i) - 1], int(self._numbers[i])
+
+    def many(self, docs: Sequence[int] | np.ndarray) -> list[tuple[str, int]]:
+        """The keys of many docs at once (what a ranking needs): one numpy pass, not one per doc.
+        IndexError for a doc outside the index, as keys[doc] would (negatives count from the end).
+        """
+        at = np.asarray(docs, dtype=np.int64).reshape(-1)
+        n = len(self)
+        if at.size and (int(at.min()) < -n or int(at.max()) >= n):
+            raise IndexError("doc index out of range")
+        at = np.where(at < 0, at + n, at)
+        reports = np.searchsorted(self._starts, at, side="right") - 1
+        names = self._names
+        return list(
+            zip([names[r] for r in reports.tolist()], self._numbers[at].tolist(), strict=True)
+        )
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
         for report, start, stop in self._reports:

@@ -70,6 +70,7 @@ EXTRAS_VERSION = 2
 _INDEX_PREFIX = "index/"
 
 Fetch = Callable[[Sequence[tuple[str, int]]], Awaitable[list[Paragraph]]]
+FetchNow = Callable[[Sequence[tuple[str, int]]], list[Paragraph]]  # blocking: worker threads only
 
 
 def paragraph_terms(
@@ -241,14 +242,51 @@ class Searcher:
 
 async def answer_question(
     searcher: Searcher,
-    fetch: Fetch,
+    fetch: Fetch | FetchNow,
     question: str,
     *,
     k: int,
     report: str | None,
     year: int | None,
 ) -> Answer:
-    """Rank paragraphs for a question; odd input gives an empty answer with a reason."""
+    """Rank paragraphs for a question; odd input gives an empty answer with a reason.
+
+    The whole answer (parsing, weighing, scoring, counting, the paragraph reads, excerpts) is
+    made in one worker thread, so the bot's loop stays free and the answer crosses threads once.
+    A `FetchNow` reads from that thread; an async `Fetch` is run on the loop meanwhile.
+    """
+    if asyncio.iscoroutinefunction(fetch):
+        fetch = _on_loop(fetch, asyncio.get_running_loop())
+    return await asyncio.to_thread(
+        answer_now,
+        searcher,
+        fetch,  # type: ignore[arg-type]
+        question,
+        k=k,
+        report=report,
+        year=year,
+    )
+
+
+def _on_loop(fetch: Fetch, loop: asyncio.AbstractEventLoop) -> FetchNow:
+    """A FetchNow for a worker thread that runs an async fetch on the (free) event loop."""
+
+    def fetch_now(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+        return asyncio.run_coroutine_threadsafe(fetch(keys), loop).result()
+
+    return fetch_now
+
+
+def answer_now(
+    searcher: Searcher,
+    fetch: FetchNow,
+    question: str,
+    *,
+    k: int,
+    report: str | None,
+    year: int | None,
+) -> Answer:
+    """answer_question's work, in the calling thread (blocking: never call it on the loop)."""
     started = time.perf_counter()
     query = parse_query(question, report=report, year=year, known_reports=searcher.reports)
     options = searcher.options
@@ -265,34 +303,31 @@ async def answer_question(
     allowed, problem = _allowed(searcher, query)
     if problem:
         return done(reason=problem)
-    cited, problem = await _cited(searcher, fetch, query)
+    cited, problem = _cited(searcher, fetch, query)
     if not query.terms:
         return done(cited, len(cited), problem or query.problem)
     plan = plan_query(searcher, query, question)
     n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
-    # Scoring and excerpting are CPU work: they run in a thread so the bot's loop stays free.
-    ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
+    ranked = _top(searcher, plan, n, allowed)
     paragraphs: dict[tuple[str, int], Paragraph] = {}
     if ranked and options.feedback:  # second round: the question plus its best paragraphs' words
-        paragraphs = await _fetch_more(fetch, paragraphs, ranked[:FEEDBACK_DOCS])
+        paragraphs = _fetch_more(fetch, paragraphs, ranked[:FEEDBACK_DOCS])
         top = [paragraphs[key] for key, _ in ranked[:FEEDBACK_DOCS] if key in paragraphs]
-        plan = await asyncio.to_thread(_with_feedback, searcher, plan, top)
-        ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
+        plan = _with_feedback(searcher, plan, top)
+        ranked = _top(searcher, plan, n, allowed)
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
-        ranked, similarity = await asyncio.to_thread(
-            _fused, searcher, searcher.semantic, query, ranked, n, allowed, options.vector_feedback
+        ranked, similarity = _fused(
+            searcher, searcher.semantic, query, ranked, n, allowed, options.vector_feedback
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
     if query.phrases or (similarity and _exact_terms(plan)):
         # every candidate is read: phrases are counted, exact evidence is put first
-        paragraphs = await _fetch_more(fetch, paragraphs, ranked)
-        hits, total = await asyncio.to_thread(
-            _hits, searcher, plan, query, ranked, paragraphs, k, allowed, similarity
-        )
+        paragraphs = _fetch_more(fetch, paragraphs, ranked)
+        hits, total = _hits(searcher, plan, query, ranked, paragraphs, k, allowed, similarity)
     else:
-        hits, total = await _first_hits(
+        hits, total = _first_hits(
             searcher, fetch, plan, query, ranked, paragraphs, k, allowed, similarity
         )
     if query.phrases and not hits:
@@ -370,16 +405,17 @@ def _top(
     searcher: Searcher, plan: Plan, n: int, allowed: np.ndarray | None
 ) -> list[tuple[tuple[str, int], float]]:
     ranked = searcher.index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed)
-    return [(searcher.index.keys[doc], score) for doc, score in ranked]
+    keys = searcher.index.keys.many([doc for doc, _score in ranked])
+    return list(zip(keys, [score for _doc, score in ranked], strict=True))
 
 
-async def _fetch_more(
-    fetch: Fetch,
+def _fetch_more(
+    fetch: FetchNow,
     have: dict[tuple[str, int], Paragraph],
     ranked: Sequence[tuple[tuple[str, int], float]],
 ) -> dict[tuple[str, int], Paragraph]:
     missing = [key for key, _ in ranked if key not in have]
-    found = await fetch(missing) if missing else []
+    found = fetch(missing) if missing else []
     return {**have, **{(p.report, p.number): p for p in found}}
 
 
@@ -428,9 +464,9 @@ def _hits(
     return hits, searcher.index.matching_count(list(plan.importance), allowed)
 
 
-async def _first_hits(
+def _first_hits(
     searcher: Searcher,
-    fetch: Fetch,
+    fetch: FetchNow,
     plan: Plan,
     query: Query,
     ranked: Ranked,
@@ -447,27 +483,16 @@ async def _first_hits(
     batch = k + FETCH_MARGIN
     while len(hits) < k and done < len(ranked):
         chunk = ranked[done : done + batch]
-        paragraphs = await _fetch_more(fetch, paragraphs, chunk)
-        found, counted = await asyncio.to_thread(
-            _hits,
-            searcher,
-            plan,
-            query,
-            chunk,
-            paragraphs,
-            k - len(hits),
-            allowed,
-            similarity,
-            not done,
-        )  # the first round also counts the matches (one thread hop fewer)
+        paragraphs = _fetch_more(fetch, paragraphs, chunk)
+        found, counted = _hits(
+            searcher, plan, query, chunk, paragraphs, k - len(hits), allowed, similarity, not done
+        )  # the first round also counts the matches
         total = total or counted
         hits += found
         done += len(chunk)
         batch = len(ranked)
     if not done:
-        total = await asyncio.to_thread(
-            searcher.index.matching_count, list(plan.importance), allowed
-        )
+        total = searcher.index.matching_count(list(plan.importance), allowed)
     return hits, total
 
 
@@ -563,7 +588,7 @@ def _allowed(searcher: Searcher, query: Query) -> tuple[np.ndarray | None, str |
     return mask, None
 
 
-async def _cited(searcher: Searcher, fetch: Fetch, query: Query) -> tuple[list[Hit], str | None]:
+def _cited(searcher: Searcher, fetch: FetchNow, query: Query) -> tuple[list[Hit], str | None]:
     """The paragraphs a question cites, first in the answer; a reason if they do not exist."""
     if query.citation is None:
         return [], None
@@ -571,7 +596,7 @@ async def _cited(searcher: Searcher, fetch: Fetch, query: Query) -> tuple[list[H
     if symbol not in searcher.reports:
         return [], f"There is no report {symbol} to cite."
     wanted = [(symbol, n) for n in range(first, min(last, first + 9) + 1)]
-    found = sorted(await fetch(wanted), key=lambda p: p.number)
+    found = sorted(fetch(wanted), key=lambda p: p.number)
     if not found:
         return [], f"{symbol} has no paragraph {first}."
     hits = [Hit(p, 0.0, best_excerpt(p, {}), (), 1.0, _date(searcher, p)) for p in found]

@@ -104,6 +104,29 @@ def test_bundled_corpus_matches_bm25okapi(block_docs: int, dense_share: float) -
         assert index.matching_count(query) == int((want > 0).sum())
 
 
+@given(
+    sizes=st.lists(st.integers(0, 4), min_size=1, max_size=6),
+    picks=st.lists(st.integers(-40, 40), max_size=30),
+)
+def test_many_keys_are_the_keys_of_each_doc(sizes: list[int], picks: list[int]) -> None:
+    """keys.many(docs) is [keys[d] for d in docs], empty reports and negative docs included,
+    and refuses a doc outside the index as keys[d] does."""
+    segments = [
+        build_segment(f"S/2000/{r}", [10 * r + i for i in range(size)], [["word"]] * size)
+        for r, size in enumerate(sizes)
+    ]
+    keys = Bm25Index.from_segments(segments).keys
+    inside = [d for d in picks if -len(keys) <= d < len(keys)]
+    assert keys.many(inside) == [keys[d] for d in inside]
+    assert keys.many(np.array(inside, dtype=np.int32)) == [keys[d] for d in inside]
+    outside = [d for d in picks if d not in inside]
+    for d in outside:
+        with pytest.raises(IndexError):
+            keys.many([*inside, d])
+        with pytest.raises(IndexError):
+            keys[d]
+
+
 def test_bundled_keys_follow_citation_order() -> None:
     reports = bundled()
     index = index_of(reports)
