@@ -400,6 +400,7 @@ class Bm25Index:
         """BM25Okapi scores of the given ascending docs, summed in query-term order."""
         ptr, post_doc, post_tf = self._a["term_ptr"], self._a["post_doc"], self._a["post_tf"]
         scores = np.zeros(docs.size)
+        norm = self._norm_of(docs, avgdl)  # elementwise: the same values as per term's docs
         for t, m in zip(terms, mults, strict=True):
             row = self._dense_row.get(t)
             if row is not None:
@@ -410,10 +411,12 @@ class Bm25Index:
                 lo, hi = int(ptr[t]), int(ptr[t + 1])
                 if hi == lo:
                     continue
-                at = np.minimum(np.searchsorted(post_doc[lo:hi], docs), hi - lo - 1) + lo
-                found = post_doc[at] == docs
-                tf = post_tf[at[found]]
-            scores[found] += m * (tf * (K1 + 1) / (tf + self._norm_of(docs[found], avgdl)))
+                span_docs = post_doc[lo:hi]
+                at = span_docs.searchsorted(docs)
+                np.minimum(at, hi - lo - 1, out=at)
+                found = span_docs[at] == docs
+                tf = post_tf[lo:hi][at[found]]
+            scores[found] += m * (tf * (K1 + 1) / (tf + norm[found]))
         return scores
 
 
@@ -524,11 +527,16 @@ def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     # k blocks reach their maxima, so the k-th best score is at least the k-th largest maximum.
     floor = np.partition(positive, -k)[-k] if positive.size >= k else positive.min() * 0
-    blocks = np.flatnonzero(best >= floor * (1 - margin))
+    lowest = floor * (1 - margin)
+    blocks = np.flatnonzero(best >= lowest)
     blocks = blocks[best[blocks] > 0]
-    docs = (blocks[:, None] * width + np.arange(width)).reshape(-1)
-    values = acc[docs]
-    docs, values = docs[values > 0], values[values > 0]
+    # Only docs at or above `lowest` can be near the top (at least k docs reach `floor`): the
+    # blocks' rows are copied whole (contiguous) and filtered, not gathered doc by doc.
+    rows = acc.reshape(-1, width)[blocks]
+    keep = (rows >= lowest) & (rows > 0) if lowest > 0 else rows > 0
+    at = np.flatnonzero(keep)
+    docs = blocks[at // width] * width + at % width
+    values = rows.reshape(-1)[at]
     if docs.size > k:  # the k-th best among these is the k-th best overall
         docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
     return docs
