@@ -8,9 +8,10 @@ phase is timed by wrapping the function that does it (the wrappers cost a few µ
 reported as the median over the asks of its time in one ask, with the mean beside it. Phases
 nest: `answer_now` (everything `Library.ask` does in its one worker thread) holds the rest but
 `render_answer`; `_first_hits` holds `_fetch_more` (which holds the SQLite read,
-`fetch_paragraphs_at`) and `_hits`, which holds `matching_count` (the first round counts the
-matches) and `best_excerpt`; `_top` holds `top_k`. A phase an ask does not reach counts 0 for
-that ask. "(the thread switch and the loop)" is an ask's time outside `answer_now` and
+`fetch_paragraphs_at`) and `_hits`, which holds `best_excerpt`; `_top` holds `top_k_counted`
+(scoring, with the matches counted in the same pass: `_positive_count`; `matching_count` only
+when they cannot be) or, for a feedback round, `top_k`. A phase an ask does not reach counts 0
+for that ask. "(the thread switch and the loop)" is an ask's time outside `answer_now` and
 `render_answer`: handing the answer to the worker thread and back, and the generation check.
 """
 
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 import bot.replies as replies  # noqa: E402
+import retrieval.index as index  # noqa: E402
 import retrieval.library as library  # noqa: E402
 import retrieval.search as search  # noqa: E402
 import retrieval.store as store  # noqa: E402
@@ -72,7 +74,9 @@ PHASES = [
     (search, "plan_query"),
     (search, "_top"),
     (tiered.TieredIndex, "top_k"),
+    (tiered.TieredIndex, "top_k_counted"),
     (tiered.TieredIndex, "matching_count"),
+    (index, "_positive_count"),
     (search, "_first_hits"),
     (search, "_fetch_more"),
     (store.ParagraphReader, "fetch_paragraphs_at"),

@@ -221,7 +221,7 @@ async def _split(n: int, work: Path, questions: list[str]) -> dict:
     from retrieval.tiered import TieredIndex
 
     spent: dict[str, float] = {}
-    for name in ("top_k", "matching_count", "get_scores", "_term"):
+    for name in ("top_k", "top_k_counted", "matching_count", "get_scores", "_term"):
         real = getattr(TieredIndex, name)
 
         def timed(*args: object, _real=real, _name=name, **kwargs: object) -> object:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -335,6 +335,27 @@ class Bm25Index:
             return _best(np.arange(self._n), scores, k)
         return self._top_k_accumulated(terms, mults, k, mask)
 
+    def top_k_counted(
+        self,
+        query: Sequence[str],
+        k: int,
+        *,
+        weights: Sequence[float] | None = None,
+        allowed: np.ndarray | None = None,
+        count: Sequence[str] = (),
+    ) -> tuple[list[tuple[int, float]], int]:
+        """top_k, and matching_count(count, allowed) from the same pass over the postings when
+        every term of `count` is scored (the usual case: they are the question's own words)."""
+        mask = self._mask(allowed)
+        terms, mults = self._plan(query, weights)
+        counted, count_mults = self._plan(count, None)
+        if k <= 0 or not terms or min(mults + count_mults, default=0.0) < 0:
+            return self.top_k(query, k, weights=weights, allowed=allowed), self.matching_count(
+                count, allowed
+            )
+        hits, total = self._top_k_and_count(terms, mults, k, mask, None, set(counted))
+        return hits, self.matching_count(count, allowed) if total is None else total
+
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused."""
         scratch = getattr(self._local, "scratch", None)
@@ -351,7 +372,25 @@ class Bm25Index:
         mask: np.ndarray | None,
         avgdl: float | None = None,
     ) -> list[tuple[int, float]]:
-        """Approximate scores of every doc, then the exact scores of the docs near the top.
+        """Best k (doc, score) of the given terms; see _top_k_and_count."""
+        return self._top_k_and_count(terms, mults, k, mask, avgdl)[0]
+
+    def _top_k_and_count(
+        self,
+        terms: list[int],
+        mults: list[float],
+        k: int,
+        mask: np.ndarray | None,
+        avgdl: float | None = None,
+        counted: Set[int] | None = None,
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        """Approximate scores of every doc, then the exact scores of the docs near the top; and,
+        when every term of `counted` is among `terms`, how many docs (within `mask`) hold one.
+
+        The counted terms are added first: at that point a doc's sum is positive exactly when it
+        holds one of them (every impact is positive), so the count costs one comparison pass
+        instead of matching_count's own pass over their postings. The order in which terms are
+        added changes float32 rounding only, which the rescoring margin covers.
 
         With `avgdl` (the whole collection's, when this index is one tier of several), the
         stored impacts were computed for another average length: each is then off by at most the
@@ -364,21 +403,30 @@ class Bm25Index:
         acc, tmp = self._scratch()
         head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
-        # Dense rows first: the first one is written over the (zero) accumulator, not added.
-        order = sorted(range(len(terms)), key=lambda i: terms[i] not in self._dense_row)
-        written = False
+        counting = counted is not None and counted <= set(terms)
+        # The counted terms first (then the rest), dense rows first within each group: the
+        # very first addition, if a dense row, is written over the (zero) accumulator.
+        group = [counting and terms[i] in counted for i in range(len(terms))]  # type: ignore[operator]
+        order = sorted(
+            range(len(terms)), key=lambda i: (not group[i], terms[i] not in self._dense_row)
+        )
+        counted_terms = sum(group)
+        total: int | None = None
         try:
-            for i in order:
+            for step, i in enumerate(order):
+                if counting and step == counted_terms:
+                    total = _positive_count(head, mask)
                 (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
                 if row is None:  # products into the reused buffer: no allocation per term
                     scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
                     np.add.at(acc, post_doc[lo:hi], scaled)
-                elif not written:
+                elif step == 0:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
-                    written = True
                 else:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=tmp)
                     head += tmp
+            if counting and total is None:  # every term was counted
+                total = _positive_count(head, mask)
             if mask is not None:
                 np.copyto(head, np.float32(0.0), where=~mask)
             margin = 1 - (1 - _MARGIN_PER_TERM * (len(terms) + 2)) / drift**2
@@ -392,7 +440,7 @@ class Bm25Index:
             else:
                 for lo, hi in spans:
                     acc[post_doc[lo:hi]] = 0.0
-        return _best(candidates, self._exact(terms, mults, candidates, avgdl), k)
+        return _best(candidates, self._exact(terms, mults, candidates, avgdl), k), total
 
     def _exact(
         self, terms: list[int], mults: list[float], docs: np.ndarray, avgdl: float
@@ -540,6 +588,12 @@ def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
     if docs.size > k:  # the k-th best among these is the k-th best overall
         docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
     return docs
+
+
+def _positive_count(scores: np.ndarray, mask: np.ndarray | None) -> int:
+    """How many of the (non-negative float32) scores are positive, within mask if given."""
+    positive = scores.view(np.int32) > 0  # as _near_top: non-negative floats order as ints
+    return int(np.count_nonzero(positive & mask if mask is not None else positive))
 
 
 def _keep_best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

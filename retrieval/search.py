@@ -325,13 +325,13 @@ def answer_now(
         return done(cited, len(cited), problem or query.problem)
     plan = plan_query(searcher, query, question)
     n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
-    ranked = _top(searcher, plan, n, allowed)
+    ranked, matching = _top(searcher, plan, n, allowed, count=True)
     paragraphs: dict[tuple[str, int], Paragraph] = {}
     if ranked and options.feedback:  # second round: the question plus its best paragraphs' words
         paragraphs = _fetch_more(fetch, paragraphs, ranked[:FEEDBACK_DOCS])
         top = [paragraphs[key] for key, _ in ranked[:FEEDBACK_DOCS] if key in paragraphs]
         plan = _with_feedback(searcher, plan, top)
-        ranked = _top(searcher, plan, n, allowed)
+        ranked, _ = _top(searcher, plan, n, allowed)  # feedback words are not counted
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
         ranked, similarity = _fused(
@@ -342,10 +342,10 @@ def answer_now(
     if query.phrases or (similarity and _exact_terms(plan)):
         # every candidate is read: phrases are counted, exact evidence is put first
         paragraphs = _fetch_more(fetch, paragraphs, ranked)
-        hits, total = _hits(searcher, plan, query, ranked, paragraphs, k, allowed, similarity)
+        hits, total = _hits(searcher, plan, query, ranked, paragraphs, k, similarity, matching)
     else:
         hits, total = _first_hits(
-            searcher, fetch, plan, query, ranked, paragraphs, k, allowed, similarity
+            searcher, fetch, plan, query, ranked, paragraphs, k, similarity, matching
         )
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
@@ -419,11 +419,19 @@ def _prefer_recent(searcher: Searcher, ranked: Ranked) -> Ranked:
 
 
 def _top(
-    searcher: Searcher, plan: Plan, n: int, allowed: np.ndarray | None
-) -> list[tuple[tuple[str, int], float]]:
-    ranked = searcher.index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed)
-    keys = searcher.index.keys.many([doc for doc, _score in ranked])
-    return list(zip(keys, [score for _doc, score in ranked], strict=True))
+    searcher: Searcher, plan: Plan, n: int, allowed: np.ndarray | None, *, count: bool = False
+) -> tuple[Ranked, int]:
+    """The best n candidates; with `count`, also how many paragraphs match a typed word
+    (counted in the same pass over the postings when it can be), else 0."""
+    index = searcher.index
+    if count:
+        ranked, matching = index.top_k_counted(
+            plan.terms, n, weights=plan.weights, allowed=allowed, count=list(plan.importance)
+        )
+    else:
+        ranked, matching = index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed), 0
+    keys = index.keys.many([doc for doc, _score in ranked])
+    return list(zip(keys, [score for _doc, score in ranked], strict=True)), matching
 
 
 def _fetch_more(
@@ -443,13 +451,12 @@ def _hits(
     ranked: Sequence[tuple[tuple[str, int], float]],
     paragraphs: Mapping[tuple[str, int], Paragraph],
     k: int,
-    allowed: np.ndarray | None,
     similarity: Mapping[tuple[str, int], float],
-    count: bool = True,
+    matching: int,
 ) -> tuple[list[Hit], int]:
     """The best k candidates that match a typed word (feedback words alone are no evidence) or
     are close in meaning, and every quoted phrase, with excerpts; how many paragraphs match
-    (0 when not `count`, unless there are phrases).
+    (those holding every phrase, if there are phrases; else `matching`, counted by _top).
 
     Exact evidence has the last word: when the question holds numbers or symbols, paragraphs
     that contain all of them come first, whatever the vectors say.
@@ -474,11 +481,7 @@ def _hits(
                 hits.append(hit)
         elif not query.phrases:
             break  # nothing more to count
-    if query.phrases:
-        return hits, phrase_matches
-    if not count:
-        return hits, 0
-    return hits, searcher.index.matching_count(list(plan.importance), allowed)
+    return hits, phrase_matches if query.phrases else matching
 
 
 def _first_hits(
@@ -489,28 +492,25 @@ def _first_hits(
     ranked: Ranked,
     paragraphs: dict[tuple[str, int], Paragraph],
     k: int,
-    allowed: np.ndarray | None,
     similarity: Mapping[tuple[str, int], float],
+    matching: int,
 ) -> tuple[list[Hit], int]:
     """_hits when the order of candidates is final (no phrases, no exact-first reordering),
     reading only the candidates it quotes: the best k + FETCH_MARGIN first, the rest only if
     too few of those are evidence (match a typed word, or are close in meaning)."""
     hits: list[Hit] = []
-    done, total = 0, 0
+    done = 0
     batch = k + FETCH_MARGIN
     while len(hits) < k and done < len(ranked):
         chunk = ranked[done : done + batch]
         paragraphs = _fetch_more(fetch, paragraphs, chunk)
-        found, counted = _hits(
-            searcher, plan, query, chunk, paragraphs, k - len(hits), allowed, similarity, not done
-        )  # the first round also counts the matches
-        total = total or counted
+        found, _ = _hits(
+            searcher, plan, query, chunk, paragraphs, k - len(hits), similarity, matching
+        )
         hits += found
         done += len(chunk)
         batch = len(ranked)
-    if not done:
-        total = searcher.index.matching_count(list(plan.importance), allowed)
-    return hits, total
+    return hits, matching
 
 
 def _exact_terms(plan: Plan) -> list[str]:

@@ -37,7 +37,14 @@ async def test_ask_scores_in_a_worker_thread(
         scoring_threads.append(threading.get_ident())
         return real_get_scores(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    real_counted = Bm25Index.top_k_counted
+
+    def top_k_counted(self: Bm25Index, *args: object, **kwargs: object) -> object:
+        scoring_threads.append(threading.get_ident())
+        return real_counted(self, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(Bm25Index, "top_k", top_k)
+    monkeypatch.setattr(Bm25Index, "top_k_counted", top_k_counted)
     monkeypatch.setattr(Bm25Index, "get_scores", get_scores)
 
     answer = await library.ask(question, k=3)
@@ -70,7 +77,7 @@ async def test_an_answer_is_made_in_one_worker_thread_in_one_trip(
         return real_run_in_executor(executor, func, *args)  # type: ignore[arg-type]
 
     threads: dict[str, set[int]] = {"score": set(), "read": set(), "excerpt": set()}
-    real_top_k = Bm25Index.top_k
+    real_top_k = Bm25Index.top_k_counted
     real_read = ParagraphReader.fetch_paragraphs_at
     real_excerpt = search.best_excerpt
 
@@ -87,7 +94,7 @@ async def test_an_answer_is_made_in_one_worker_thread_in_one_trip(
         return real_excerpt(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loop, "run_in_executor", run_in_executor)
-    monkeypatch.setattr(Bm25Index, "top_k", top_k)
+    monkeypatch.setattr(Bm25Index, "top_k_counted", top_k)
     monkeypatch.setattr(ParagraphReader, "fetch_paragraphs_at", read)
     monkeypatch.setattr(search, "best_excerpt", excerpt)
 

@@ -232,6 +232,14 @@ def test_top_k_agrees_with_brute_force(corpus: tuple, weighted: list, k: int, da
     got = index.top_k(query, k, weights=weights, allowed=allowed)
     assert_same_ranking(got, reference_ranking(brute, k, allowed), brute)
     assert all(allowed[d] and s > 0 for d, s in got)
+    # the count made in the same pass (when every counted word is scored) is matching_count's
+    count = data.draw(st.lists(st.sampled_from([*query, "zzz", "aa"]) if query else WORDS))
+    for mask in (None, allowed):
+        counted = index.top_k_counted(query, k, weights=weights, allowed=mask, count=count)
+        assert counted == (
+            index.top_k(query, k, weights=weights, allowed=mask),
+            index.matching_count(count, mask),
+        )
 
 
 @FAST
