@@ -450,6 +450,7 @@ class Bm25Index:
         ptr, post_doc, post_tf = self._a["term_ptr"], self._a["post_doc"], self._a["post_tf"]
         scores = np.zeros(docs.size)
         norm = self._norm_of(docs, avgdl)  # elementwise: the same values as per term's docs
+        wanted = docs.astype(post_doc.dtype)
         for t, m in zip(terms, mults, strict=True):
             row = self._dense_row.get(t)
             if row is not None:
@@ -460,8 +461,8 @@ class Bm25Index:
                 lo, hi = int(ptr[t]), int(ptr[t + 1])
                 if hi == lo:
                     continue
-                span_docs = post_doc[lo:hi]
-                at = span_docs.searchsorted(docs)
+                span_docs = post_doc[lo:hi]  # int32: searched with int32 docs, or numpy
+                at = span_docs.searchsorted(wanted)  # would copy the span to int64 first
                 np.minimum(at, hi - lo - 1, out=at)
                 found = span_docs[at] == docs
                 tf = post_tf[lo:hi][at[found]]
@@ -593,8 +594,8 @@ def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
 
 def _positive_count(scores: np.ndarray, mask: np.ndarray | None) -> int:
     """How many of the (non-negative float32) scores are positive, within mask if given."""
-    positive = scores.view(np.int32) > 0  # as _near_top: non-negative floats order as ints
-    return int(np.count_nonzero(positive & mask if mask is not None else positive))
+    bits = scores.view(np.int32)  # sums of positive terms from +0.0: never -0.0
+    return int(np.count_nonzero(bits if mask is None else (bits != 0) & mask))
 
 
 def _keep_best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
