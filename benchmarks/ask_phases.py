@@ -6,9 +6,13 @@ Runs on a database bench_ask.py built (its queries.json beside it), the semantic
 there: 10 warm-up questions, then 2 passes over the 220 questions, one after the other. Each
 phase is timed by wrapping the function that does it (the wrappers cost a few µs per call), and
 reported as the median over the asks of its time in one ask, with the mean beside it. Phases
-nest: `_first_hits` holds `_fetch_more` and `_hits`, which holds `matching_count` (the first
-round counts the matches) and `best_excerpt`; `_top` holds `top_k`. A phase an ask does not
-reach counts 0 for that ask.
+nest: `answer_now` (everything `Library.ask` does in its one worker thread) holds the rest but
+`render_answer`; `_first_hits` holds `_fetch_more` (which holds the SQLite read,
+`fetch_paragraphs_at`) and `_hits`, which holds `best_excerpt`; `_top` holds `top_k_counted`
+(scoring, with the matches counted in the same pass: `_positive_count`; `matching_count` only
+when they cannot be) or, for a feedback round, `top_k`. A phase an ask does not reach counts 0
+for that ask. "(the thread switch and the loop)" is an ask's time outside `answer_now` and
+`render_answer`: handing the answer to the worker thread and back, and the generation check.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import bot.replies as replies  # noqa: E402
 import retrieval.index as index  # noqa: E402
 import retrieval.library as library  # noqa: E402
 import retrieval.search as search  # noqa: E402
+import retrieval.store as store  # noqa: E402
+import retrieval.tiered as tiered  # noqa: E402
 
 WARMUP = 10
 REPEATS = 2
@@ -63,13 +69,17 @@ def _timed(owner: object, name: str) -> None:
 
 
 PHASES = [
+    (search, "answer_now"),
     (search, "parse_query"),
     (search, "plan_query"),
     (search, "_top"),
-    (index.Bm25Index, "top_k"),
-    (index.Bm25Index, "matching_count"),
+    (tiered.TieredIndex, "top_k"),
+    (tiered.TieredIndex, "top_k_counted"),
+    (tiered.TieredIndex, "matching_count"),
+    (index, "_positive_count"),
     (search, "_first_hits"),
     (search, "_fetch_more"),
+    (store.ParagraphReader, "fetch_paragraphs_at"),
     (search, "_hits"),
     (search, "best_excerpt"),
     (replies, "render_answer"),
@@ -94,6 +104,8 @@ async def measure(db: Path) -> None:
                 totals.append((time.perf_counter() - t0) * 1000)
                 for _owner, name in PHASES:
                     per_phase[name].append(_spent.get(name, 0.0) * 1000)
+                outside = totals[-1] - 1000 * (_spent["answer_now"] + _spent["render_answer"])
+                per_phase["(the thread switch and the loop)"].append(outside)
     finally:
         await lib.close()
     ordered = sorted(totals)

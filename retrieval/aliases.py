@@ -105,7 +105,10 @@ class AliasTable:
 
 def _is_in(name: str, terms: tuple[str, ...], question: str, present: set[str]) -> bool:
     if _is_case_sensitive(name, terms):
-        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) is not None
+        # the substring test first: most names are not in most questions, and it needs no regex
+        return (
+            name in question and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question) is not None
+        )
     return bool(terms) and set(terms) <= present
 
 

@@ -14,9 +14,10 @@ segment functions are re-exported here so callers that import them from the inde
 
 from __future__ import annotations
 
+import bisect
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -72,6 +73,7 @@ class DocKeys(Sequence[tuple[str, int]]):
     def __init__(self, reports: Sequence[tuple[str, int, int]], numbers: np.ndarray) -> None:
         self._names = [r for r, _s, _e in reports]
         self._starts = np.array([s for _r, s, _e in reports], dtype=np.int64)
+        self._start_list = self._starts.tolist()  # bisect on a list: no numpy call per doc
         self._reports = tuple(reports)
         self._numbers = numbers
 
@@ -85,8 +87,22 @@ class DocKeys(Sequence[tuple[str, int]]):
 
     def __getitem__(self, i: int) -> tuple[str, int]:  # type: ignore[override]
         i = range(len(self))[i]
-        report = self._names[int(np.searchsorted(self._starts, i, side="right")) - 1]
-        return report, int(self._numbers[i])
+        return self._names[bisect.bisect_right(self._start_list, i) - 1], int(self._numbers[i])
+
+    def many(self, docs: Sequence[int] | np.ndarray) -> list[tuple[str, int]]:
+        """The keys of many docs at once (what a ranking needs): one numpy pass, not one per doc.
+        IndexError for a doc outside the index, as keys[doc] would (negatives count from the end).
+        """
+        at = np.asarray(docs, dtype=np.int64).reshape(-1)
+        n = len(self)
+        if at.size and (int(at.min()) < -n or int(at.max()) >= n):
+            raise IndexError("doc index out of range")
+        at = np.where(at < 0, at + n, at)
+        reports = np.searchsorted(self._starts, at, side="right") - 1
+        names = self._names
+        return list(
+            zip([names[r] for r in reports.tolist()], self._numbers[at].tolist(), strict=True)
+        )
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
         for report, start, stop in self._reports:
@@ -319,6 +335,27 @@ class Bm25Index:
             return _best(np.arange(self._n), scores, k)
         return self._top_k_accumulated(terms, mults, k, mask)
 
+    def top_k_counted(
+        self,
+        query: Sequence[str],
+        k: int,
+        *,
+        weights: Sequence[float] | None = None,
+        allowed: np.ndarray | None = None,
+        count: Sequence[str] = (),
+    ) -> tuple[list[tuple[int, float]], int]:
+        """top_k, and matching_count(count, allowed) from the same pass over the postings when
+        every term of `count` is scored (the usual case: they are the question's own words)."""
+        mask = self._mask(allowed)
+        terms, mults = self._plan(query, weights)
+        counted, count_mults = self._plan(count, None)
+        if k <= 0 or not terms or min(mults + count_mults, default=0.0) < 0:
+            return self.top_k(query, k, weights=weights, allowed=allowed), self.matching_count(
+                count, allowed
+            )
+        hits, total = self._top_k_and_count(terms, mults, k, mask, None, set(counted))
+        return hits, self.matching_count(count, allowed) if total is None else total
+
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused."""
         scratch = getattr(self._local, "scratch", None)
@@ -335,7 +372,25 @@ class Bm25Index:
         mask: np.ndarray | None,
         avgdl: float | None = None,
     ) -> list[tuple[int, float]]:
-        """Approximate scores of every doc, then the exact scores of the docs near the top.
+        """Best k (doc, score) of the given terms; see _top_k_and_count."""
+        return self._top_k_and_count(terms, mults, k, mask, avgdl)[0]
+
+    def _top_k_and_count(
+        self,
+        terms: list[int],
+        mults: list[float],
+        k: int,
+        mask: np.ndarray | None,
+        avgdl: float | None = None,
+        counted: Set[int] | None = None,
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        """Approximate scores of every doc, then the exact scores of the docs near the top; and,
+        when every term of `counted` is among `terms`, how many docs (within `mask`) hold one.
+
+        The counted terms are added first: at that point a doc's sum is positive exactly when it
+        holds one of them (every impact is positive), so the count costs one comparison pass
+        instead of matching_count's own pass over their postings. The order in which terms are
+        added changes float32 rounding only, which the rescoring margin covers.
 
         With `avgdl` (the whole collection's, when this index is one tier of several), the
         stored impacts were computed for another average length: each is then off by at most the
@@ -348,21 +403,31 @@ class Bm25Index:
         acc, tmp = self._scratch()
         head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
-        # Dense rows first: the first one is written over the (zero) accumulator, not added.
-        order = sorted(range(len(terms)), key=lambda i: terms[i] not in self._dense_row)
-        written = False
+        counting = counted is not None and counted <= set(terms)
+        # The counted terms first (then the rest), dense rows first within each group: the
+        # very first addition, if a dense row, is written over the (zero) accumulator.
+        group = [counting and terms[i] in counted for i in range(len(terms))]  # type: ignore[operator]
+        order = sorted(
+            range(len(terms)), key=lambda i: (not group[i], terms[i] not in self._dense_row)
+        )
+        counted_terms = sum(group)
+        total: int | None = None
         try:
-            for i in order:
+            for step, i in enumerate(order):
+                if counting and step == counted_terms:
+                    total = _positive_count(head, mask)
                 (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
                 if row is None:  # products into the reused buffer: no allocation per term
                     scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
-                    np.add.at(acc, post_doc[lo:hi], scaled)
-                elif not written:
+                    # add.at is ~25% faster with intp indices, conversion included
+                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), scaled)
+                elif step == 0:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
-                    written = True
                 else:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=tmp)
                     head += tmp
+            if counting and total is None:  # every term was counted
+                total = _positive_count(head, mask)
             if mask is not None:
                 np.copyto(head, np.float32(0.0), where=~mask)
             margin = 1 - (1 - _MARGIN_PER_TERM * (len(terms) + 2)) / drift**2
@@ -376,7 +441,7 @@ class Bm25Index:
             else:
                 for lo, hi in spans:
                     acc[post_doc[lo:hi]] = 0.0
-        return _best(candidates, self._exact(terms, mults, candidates, avgdl), k)
+        return _best(candidates, self._exact(terms, mults, candidates, avgdl), k), total
 
     def _exact(
         self, terms: list[int], mults: list[float], docs: np.ndarray, avgdl: float
@@ -384,6 +449,8 @@ class Bm25Index:
         """BM25Okapi scores of the given ascending docs, summed in query-term order."""
         ptr, post_doc, post_tf = self._a["term_ptr"], self._a["post_doc"], self._a["post_tf"]
         scores = np.zeros(docs.size)
+        norm = self._norm_of(docs, avgdl)  # elementwise: the same values as per term's docs
+        wanted = docs.astype(post_doc.dtype)
         for t, m in zip(terms, mults, strict=True):
             row = self._dense_row.get(t)
             if row is not None:
@@ -394,10 +461,12 @@ class Bm25Index:
                 lo, hi = int(ptr[t]), int(ptr[t + 1])
                 if hi == lo:
                     continue
-                at = np.minimum(np.searchsorted(post_doc[lo:hi], docs), hi - lo - 1) + lo
-                found = post_doc[at] == docs
-                tf = post_tf[at[found]]
-            scores[found] += m * (tf * (K1 + 1) / (tf + self._norm_of(docs[found], avgdl)))
+                span_docs = post_doc[lo:hi]  # int32: searched with int32 docs, or numpy
+                at = span_docs.searchsorted(wanted)  # would copy the span to int64 first
+                np.minimum(at, hi - lo - 1, out=at)
+                found = span_docs[at] == docs
+                tf = post_tf[lo:hi][at[found]]
+            scores[found] += m * (tf * (K1 + 1) / (tf + norm[found]))
         return scores
 
 
@@ -508,14 +577,25 @@ def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     # k blocks reach their maxima, so the k-th best score is at least the k-th largest maximum.
     floor = np.partition(positive, -k)[-k] if positive.size >= k else positive.min() * 0
-    blocks = np.flatnonzero(best >= floor * (1 - margin))
+    lowest = floor * (1 - margin)
+    blocks = np.flatnonzero(best >= lowest)
     blocks = blocks[best[blocks] > 0]
-    docs = (blocks[:, None] * width + np.arange(width)).reshape(-1)
-    values = acc[docs]
-    docs, values = docs[values > 0], values[values > 0]
+    # Only docs at or above `lowest` can be near the top (at least k docs reach `floor`): the
+    # blocks' rows are copied whole (contiguous) and filtered, not gathered doc by doc.
+    rows = acc.reshape(-1, width)[blocks]
+    keep = (rows >= lowest) & (rows > 0) if lowest > 0 else rows > 0
+    at = np.flatnonzero(keep)
+    docs = blocks[at // width] * width + at % width
+    values = rows.reshape(-1)[at]
     if docs.size > k:  # the k-th best among these is the k-th best overall
         docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
     return docs
+
+
+def _positive_count(scores: np.ndarray, mask: np.ndarray | None) -> int:
+    """How many of the (non-negative float32) scores are positive, within mask if given."""
+    bits = scores.view(np.int32)  # sums of positive terms from +0.0: never -0.0
+    return int(np.count_nonzero(bits if mask is None else (bits != 0) & mask))
 
 
 def _keep_best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -33,6 +33,7 @@ from retrieval.links import ParagraphLinks, WhatsNew, citing, mentioning, paragr
 from retrieval.novelty import score_novelty
 from retrieval.search import (
     Fetch,
+    FetchNow,
     Searcher,
     answer_question,
     build_segment,
@@ -47,7 +48,7 @@ from retrieval.series import (
     resolve_series_name,
     series_order,
 )
-from retrieval.store import IndexState, Store, StoredReport, StoreError
+from retrieval.store import IndexState, ParagraphReader, Store, StoredReport, StoreError
 from retrieval.tiered import TieredIndex
 from retrieval.timeline import Timeline, build_timeline
 from retrieval.trend import (
@@ -111,6 +112,7 @@ class Library:
         self.path = path
         self._writer = writer  # None when read-only
         self._reader = reader  # a second connection: readers never see a write in progress
+        self._paragraphs: ParagraphReader | None = None  # the reader's file, for /ask's thread
         self._embedder = embedder  # the semantic layer's model; None when it is off
         self._snapshot: Snapshot | None = None
         self._series_cache: _SeriesCache | None = None  # the trend's, per report set, lazily
@@ -148,6 +150,7 @@ class Library:
                 raise
             library = cls(path, writer, reader, embedder)
         try:
+            library._paragraphs = await library._reader.paragraph_reader()
             manifest = await asyncio.to_thread(bundled_manifest)
             library._manifest = tuple(manifest)
             if bootstrap and library._writer is not None:
@@ -164,6 +167,8 @@ class Library:
         """Close the connections, after a rebuild of the index's base in progress finishes."""
         if self._merging is not None:
             await asyncio.wait([self._merging])  # it logs its own errors
+        if self._paragraphs is not None:
+            self._paragraphs.close()
         for store in (self._pinned, self._reader, self._writer):
             if store is not None:
                 await store.close()
@@ -269,7 +274,7 @@ class Library:
                 symbol = _resolve(report, snapshot.reports) if report else None
                 answer = await answer_question(
                     snapshot.searcher,
-                    self._fetch_at(snapshot.generation, read=read),
+                    self._fetch_now(snapshot.generation, read),
                     question,
                     k=k,
                     report=symbol,
@@ -314,19 +319,28 @@ class Library:
                     year=year,
                 )
 
-    def _fetch_at(
-        self, generation: int, store: Store | None = None, *, read: list[int] | None = None
-    ) -> Fetch:
-        """A paragraph fetch that refuses to return rows of any generation but `generation`;
-        each read that checked the generation is recorded in `read`."""
-        reader = store or self._reader
+    def _fetch_at(self, generation: int, store: Store) -> Fetch:
+        """A paragraph fetch that refuses to return rows of any generation but `generation`."""
 
         async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
-            found_in, paragraphs = await reader.fetch_paragraphs_at(keys)
+            found_in, paragraphs = await store.fetch_paragraphs_at(keys)
             if found_in != generation:
                 raise StaleSnapshot(f"index of generation {generation}, rows of {found_in}")
-            if read is not None:
-                read.append(found_in)
+            return paragraphs
+
+        return fetch
+
+    def _fetch_now(self, generation: int, read: list[int]) -> FetchNow:
+        """_fetch_at for the answering thread (no trip through the loop); each read, which
+        checked the generation, is recorded in `read`."""
+        assert self._paragraphs is not None, "Library.open opens the paragraph reader"
+        reader = self._paragraphs
+
+        def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+            found_in, paragraphs = reader.fetch_paragraphs_at(keys)
+            if found_in != generation:
+                raise StaleSnapshot(f"index of generation {generation}, rows of {found_in}")
+            read.append(found_in)
             return paragraphs
 
         return fetch

@@ -12,11 +12,14 @@ weighs is retrieval/weigh.py's job.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
+import functools
 import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -46,6 +49,7 @@ from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
 FETCH_MARGIN = 5  # candidates read beyond k at first, in case some match no typed word
 PHRASE_CANDIDATES = 500
+ANSWER_THREADS = 1  # see _answering
 # Pseudo-relevance feedback (RM3-style, Lavrenko and Croft 2001): the 10 best paragraphs of a
 # first round lend their 10 most characteristic words to a second round, at a quarter weight.
 # It bridges askers' words and the reports' ("money" -> revenue, financing) without a synonym
@@ -70,6 +74,7 @@ EXTRAS_VERSION = 2
 _INDEX_PREFIX = "index/"
 
 Fetch = Callable[[Sequence[tuple[str, int]]], Awaitable[list[Paragraph]]]
+FetchNow = Callable[[Sequence[tuple[str, int]]], list[Paragraph]]  # blocking: worker threads only
 
 
 def paragraph_terms(
@@ -241,14 +246,64 @@ class Searcher:
 
 async def answer_question(
     searcher: Searcher,
-    fetch: Fetch,
+    fetch: Fetch | FetchNow,
     question: str,
     *,
     k: int,
     report: str | None,
     year: int | None,
 ) -> Answer:
-    """Rank paragraphs for a question; odd input gives an empty answer with a reason."""
+    """Rank paragraphs for a question; odd input gives an empty answer with a reason.
+
+    The whole answer (parsing, weighing, scoring, counting, the paragraph reads, excerpts) is
+    made in one worker thread, so the bot's loop stays free and the answer crosses threads once.
+    A `FetchNow` reads from that thread; an async `Fetch` is run on the loop meanwhile.
+    """
+    loop = asyncio.get_running_loop()
+    if asyncio.iscoroutinefunction(fetch):
+        fetch = _on_loop(fetch, loop)
+    work = functools.partial(
+        answer_now,
+        searcher,
+        fetch,  # type: ignore[arg-type]
+        question,
+        k=k,
+        report=report,
+        year=year,
+    )
+    return await loop.run_in_executor(_answering(), contextvars.copy_context().run, work)
+
+
+@lru_cache(maxsize=1)
+def _answering() -> ThreadPoolExecutor:
+    """The thread answers are made in: one, so that the index's scratch buffer (4 MiB at 1M
+    paragraphs) and the arrays it reads stay in the CPU's cache from one answer to the next.
+    The default pool hands consecutive jobs to its threads in turn, each with a cold buffer:
+    at 1M paragraphs, scoring took 1.65 ms there against 1.45 ms here (p50 over 440 asks), and
+    two threads were slower still; most of an answer holds the GIL, so more threads would not
+    answer more questions per second on two cores either."""
+    return ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
+
+
+def _on_loop(fetch: Fetch, loop: asyncio.AbstractEventLoop) -> FetchNow:
+    """A FetchNow for a worker thread that runs an async fetch on the (free) event loop."""
+
+    def fetch_now(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+        return asyncio.run_coroutine_threadsafe(fetch(keys), loop).result()
+
+    return fetch_now
+
+
+def answer_now(
+    searcher: Searcher,
+    fetch: FetchNow,
+    question: str,
+    *,
+    k: int,
+    report: str | None,
+    year: int | None,
+) -> Answer:
+    """answer_question's work, in the calling thread (blocking: never call it on the loop)."""
     started = time.perf_counter()
     query = parse_query(question, report=report, year=year, known_reports=searcher.reports)
     options = searcher.options
@@ -265,35 +320,32 @@ async def answer_question(
     allowed, problem = _allowed(searcher, query)
     if problem:
         return done(reason=problem)
-    cited, problem = await _cited(searcher, fetch, query)
+    cited, problem = _cited(searcher, fetch, query)
     if not query.terms:
         return done(cited, len(cited), problem or query.problem)
     plan = plan_query(searcher, query, question)
     n = PHRASE_CANDIDATES if query.phrases else max(CANDIDATES, k)
-    # Scoring and excerpting are CPU work: they run in a thread so the bot's loop stays free.
-    ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
+    ranked, matching = _top(searcher, plan, n, allowed, count=True)
     paragraphs: dict[tuple[str, int], Paragraph] = {}
     if ranked and options.feedback:  # second round: the question plus its best paragraphs' words
-        paragraphs = await _fetch_more(fetch, paragraphs, ranked[:FEEDBACK_DOCS])
+        paragraphs = _fetch_more(fetch, paragraphs, ranked[:FEEDBACK_DOCS])
         top = [paragraphs[key] for key, _ in ranked[:FEEDBACK_DOCS] if key in paragraphs]
-        plan = await asyncio.to_thread(_with_feedback, searcher, plan, top)
-        ranked = await asyncio.to_thread(_top, searcher, plan, n, allowed)
+        plan = _with_feedback(searcher, plan, top)
+        ranked, _ = _top(searcher, plan, n, allowed)  # feedback words are not counted
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
-        ranked, similarity = await asyncio.to_thread(
-            _fused, searcher, searcher.semantic, query, ranked, n, allowed, options.vector_feedback
+        ranked, similarity = _fused(
+            searcher, searcher.semantic, query, ranked, n, allowed, options.vector_feedback
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
     if query.phrases or (similarity and _exact_terms(plan)):
         # every candidate is read: phrases are counted, exact evidence is put first
-        paragraphs = await _fetch_more(fetch, paragraphs, ranked)
-        hits, total = await asyncio.to_thread(
-            _hits, searcher, plan, query, ranked, paragraphs, k, allowed, similarity
-        )
+        paragraphs = _fetch_more(fetch, paragraphs, ranked)
+        hits, total = _hits(searcher, plan, query, ranked, paragraphs, k, similarity, matching)
     else:
-        hits, total = await _first_hits(
-            searcher, fetch, plan, query, ranked, paragraphs, k, allowed, similarity
+        hits, total = _first_hits(
+            searcher, fetch, plan, query, ranked, paragraphs, k, similarity, matching
         )
     if query.phrases and not hits:
         problem = problem or "No paragraph contains the quoted phrase."
@@ -367,19 +419,28 @@ def _prefer_recent(searcher: Searcher, ranked: Ranked) -> Ranked:
 
 
 def _top(
-    searcher: Searcher, plan: Plan, n: int, allowed: np.ndarray | None
-) -> list[tuple[tuple[str, int], float]]:
-    ranked = searcher.index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed)
-    return [(searcher.index.keys[doc], score) for doc, score in ranked]
+    searcher: Searcher, plan: Plan, n: int, allowed: np.ndarray | None, *, count: bool = False
+) -> tuple[Ranked, int]:
+    """The best n candidates; with `count`, also how many paragraphs match a typed word
+    (counted in the same pass over the postings when it can be), else 0."""
+    index = searcher.index
+    if count:
+        ranked, matching = index.top_k_counted(
+            plan.terms, n, weights=plan.weights, allowed=allowed, count=list(plan.importance)
+        )
+    else:
+        ranked, matching = index.top_k(plan.terms, n, weights=plan.weights, allowed=allowed), 0
+    keys = index.keys.many([doc for doc, _score in ranked])
+    return list(zip(keys, [score for _doc, score in ranked], strict=True)), matching
 
 
-async def _fetch_more(
-    fetch: Fetch,
+def _fetch_more(
+    fetch: FetchNow,
     have: dict[tuple[str, int], Paragraph],
     ranked: Sequence[tuple[tuple[str, int], float]],
 ) -> dict[tuple[str, int], Paragraph]:
     missing = [key for key, _ in ranked if key not in have]
-    found = await fetch(missing) if missing else []
+    found = fetch(missing) if missing else []
     return {**have, **{(p.report, p.number): p for p in found}}
 
 
@@ -390,13 +451,12 @@ def _hits(
     ranked: Sequence[tuple[tuple[str, int], float]],
     paragraphs: Mapping[tuple[str, int], Paragraph],
     k: int,
-    allowed: np.ndarray | None,
     similarity: Mapping[tuple[str, int], float],
-    count: bool = True,
+    matching: int,
 ) -> tuple[list[Hit], int]:
     """The best k candidates that match a typed word (feedback words alone are no evidence) or
     are close in meaning, and every quoted phrase, with excerpts; how many paragraphs match
-    (0 when not `count`, unless there are phrases).
+    (those holding every phrase, if there are phrases; else `matching`, counted by _top).
 
     Exact evidence has the last word: when the question holds numbers or symbols, paragraphs
     that contain all of them come first, whatever the vectors say.
@@ -421,54 +481,36 @@ def _hits(
                 hits.append(hit)
         elif not query.phrases:
             break  # nothing more to count
-    if query.phrases:
-        return hits, phrase_matches
-    if not count:
-        return hits, 0
-    return hits, searcher.index.matching_count(list(plan.importance), allowed)
+    return hits, phrase_matches if query.phrases else matching
 
 
-async def _first_hits(
+def _first_hits(
     searcher: Searcher,
-    fetch: Fetch,
+    fetch: FetchNow,
     plan: Plan,
     query: Query,
     ranked: Ranked,
     paragraphs: dict[tuple[str, int], Paragraph],
     k: int,
-    allowed: np.ndarray | None,
     similarity: Mapping[tuple[str, int], float],
+    matching: int,
 ) -> tuple[list[Hit], int]:
     """_hits when the order of candidates is final (no phrases, no exact-first reordering),
     reading only the candidates it quotes: the best k + FETCH_MARGIN first, the rest only if
     too few of those are evidence (match a typed word, or are close in meaning)."""
     hits: list[Hit] = []
-    done, total = 0, 0
+    done = 0
     batch = k + FETCH_MARGIN
     while len(hits) < k and done < len(ranked):
         chunk = ranked[done : done + batch]
-        paragraphs = await _fetch_more(fetch, paragraphs, chunk)
-        found, counted = await asyncio.to_thread(
-            _hits,
-            searcher,
-            plan,
-            query,
-            chunk,
-            paragraphs,
-            k - len(hits),
-            allowed,
-            similarity,
-            not done,
-        )  # the first round also counts the matches (one thread hop fewer)
-        total = total or counted
+        paragraphs = _fetch_more(fetch, paragraphs, chunk)
+        found, _ = _hits(
+            searcher, plan, query, chunk, paragraphs, k - len(hits), similarity, matching
+        )
         hits += found
         done += len(chunk)
         batch = len(ranked)
-    if not done:
-        total = await asyncio.to_thread(
-            searcher.index.matching_count, list(plan.importance), allowed
-        )
-    return hits, total
+    return hits, matching
 
 
 def _exact_terms(plan: Plan) -> list[str]:
@@ -563,7 +605,7 @@ def _allowed(searcher: Searcher, query: Query) -> tuple[np.ndarray | None, str |
     return mask, None
 
 
-async def _cited(searcher: Searcher, fetch: Fetch, query: Query) -> tuple[list[Hit], str | None]:
+def _cited(searcher: Searcher, fetch: FetchNow, query: Query) -> tuple[list[Hit], str | None]:
     """The paragraphs a question cites, first in the answer; a reason if they do not exist."""
     if query.citation is None:
         return [], None
@@ -571,7 +613,7 @@ async def _cited(searcher: Searcher, fetch: Fetch, query: Query) -> tuple[list[H
     if symbol not in searcher.reports:
         return [], f"There is no report {symbol} to cite."
     wanted = [(symbol, n) for n in range(first, min(last, first + 9) + 1)]
-    found = sorted(await fetch(wanted), key=lambda p: p.number)
+    found = sorted(fetch(wanted), key=lambda p: p.number)
     if not found:
         return [], f"{symbol} has no paragraph {first}."
     hits = [Hit(p, 0.0, best_excerpt(p, {}), (), 1.0, _date(searcher, p)) for p in found]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
 import secrets
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -167,12 +169,51 @@ class StoredReport:
     footnote_count: int
 
 
+class ParagraphReader:
+    """Store.fetch_paragraphs_at without the event loop: for a worker thread that has the keys.
+
+    One sqlite3 connection behind a lock (one statement at a time, as aiosqlite's one thread
+    would run them); its errors read as the Store's do once serving.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = threading.Lock()
+
+    def fetch_paragraphs_at(self, keys: Sequence[tuple[str, int]]) -> tuple[int, list[Paragraph]]:
+        """The generation and the paragraphs named by keys (keys' order), in one statement."""
+        try:
+            with self._lock:
+                rows = self._conn.execute(_PARAGRAPHS_AT, _keys_parameter(keys)).fetchall()
+        except sqlite3.DatabaseError as error:
+            text = str(error)
+            if "locked" in text or "busy" in text:
+                raise StoreError(
+                    "the reports database is busy (another process is writing); try again"
+                ) from error
+            raise DatabaseFault(f"{self.path}: {text}") from error
+        return _paragraphs_at(rows)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
 class Store:
     """One aiosqlite connection; writes happen only inside `transaction()`."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path, *, read_only: bool) -> None:
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        path: Path,
+        *,
+        read_only: bool,
+        database: tuple[str, bool] | None = None,
+    ) -> None:
         self._db = db
         self.path = path
+        self._database = database or (str(path), False)  # what was connected to, and if a URI
         self.read_only = read_only
         self.created = False  # True when open() found no schema and made one
         self._in_transaction = False
@@ -542,18 +583,35 @@ class Store:
         One trip to aiosqlite's thread (execute and fetch together), as it is on the /ask path.
         """
         async with self._errors():
-            rows = await self._db.execute_fetchall(
-                "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
-                " UNION ALL"
-                f" SELECT NULL, p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P}, k.key"
-                " FROM json_each(?) AS k JOIN paragraph p"
-                " ON p.report = json_extract(k.value, '$[0]')"
-                " AND p.number = json_extract(k.value, '$[1]')",
-                (json.dumps([[symbol, number] for symbol, number in keys]),),
+            rows = await self._db.execute_fetchall(_PARAGRAPHS_AT, _keys_parameter(keys))
+        return _paragraphs_at(rows)
+
+    async def paragraph_reader(self) -> ParagraphReader:
+        """A plain sqlite3 connection to the same file for fetch_paragraphs_at from any thread.
+
+        The /ask path scores, reads and quotes in one worker thread: reading through aiosqlite
+        from there would cross threads three more times. Opened as this store was (same file,
+        same mode); refused if the file was replaced since this store opened it.
+        """
+        database, uri = self._database
+        try:
+            conn = await asyncio.to_thread(
+                sqlite3.connect,
+                database,
+                uri=uri,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_S,
+                check_same_thread=False,  # used by one thread at a time, under its lock
             )
-        generation = next((int(row[0]) for row in rows if row[0] is not None), 0)
-        found = sorted((row for row in rows if row[1] is not None), key=lambda row: row[6])
-        return generation, [_paragraph(row[1:6]) for row in found]
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: {_describe(error)}") from error
+        reader = ParagraphReader(conn, self.path)
+        try:
+            self.check_file()
+        except BaseException:
+            reader.close()
+            raise
+        return reader
 
     async def headings(self, symbol: str) -> list[Heading]:
         rows = await self._all(
@@ -673,6 +731,29 @@ _FOOTNOTES_OF_P = (
 )
 
 
+# The generation and the paragraphs named by a JSON list of [report, number], in one statement
+# (one database version); rows are put back in the keys' order by _paragraphs_at.
+_PARAGRAPHS_AT = (
+    "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
+    " UNION ALL"
+    f" SELECT NULL, p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P}, k.key"
+    " FROM json_each(?) AS k JOIN paragraph p"
+    " ON p.report = json_extract(k.value, '$[0]')"
+    " AND p.number = json_extract(k.value, '$[1]')"
+)
+
+
+def _keys_parameter(keys: Sequence[tuple[str, int]]) -> tuple[str]:
+    return (json.dumps([[symbol, number] for symbol, number in keys]),)
+
+
+def _paragraphs_at(rows: Iterable[Sequence[object]]) -> tuple[int, list[Paragraph]]:
+    rows = list(rows)
+    generation = next((int(row[0]) for row in rows if row[0] is not None), 0)  # type: ignore[call-overload]
+    found = sorted((row for row in rows if row[1] is not None), key=lambda row: row[6])  # type: ignore[arg-type,return-value]
+    return generation, [_paragraph(row[1:6]) for row in found]
+
+
 def _paragraph(row: Sequence[object]) -> Paragraph:
     """A Paragraph from (report, number, text, section JSON, footnotes JSON)."""
     report, number, text, section, notes = row
@@ -712,7 +793,7 @@ async def _open_read_only(path: Path) -> Store:
     # A WAL database needs its -shm file; in a read-only directory only immutable=1 opens it.
     for query in ("mode=ro", "immutable=1"):
         db = await _connect(f"{base}?{query}", uri=True, label=path)
-        store = Store(db, path, read_only=True)
+        store = Store(db, path, read_only=True, database=(f"{base}?{query}", True))
         try:
             async with store._errors():
                 await store._run("PRAGMA foreign_keys = ON")

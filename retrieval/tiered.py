@@ -396,20 +396,58 @@ class TieredIndex:
             if mask is not None:
                 scores[~mask] = 0.0
             return _best(np.arange(self._n), scores, k)
+        return self._top_k_and_count(terms, mults, k, mask, None)[0]
+
+    def top_k_counted(
+        self,
+        query: Sequence[str],
+        k: int,
+        *,
+        weights: Sequence[float] | None = None,
+        allowed: np.ndarray | None = None,
+        count: Sequence[str] = (),
+    ) -> tuple[list[tuple[int, float]], int]:
+        """top_k, and matching_count(count, allowed) from the same pass over the postings when
+        every term of `count` is scored (the usual case: they are the question's own words)."""
+        mask = self._mask(allowed)
+        terms, mults = self._plan(query, weights)
+        counted, count_mults = self._plan(count, None)
+        if k <= 0 or not terms or min(mults + count_mults, default=0.0) < 0:
+            return self.top_k(query, k, weights=weights, allowed=allowed), self.matching_count(
+                count, allowed
+            )
+        hits, total = self._top_k_and_count(terms, mults, k, mask, counted)
+        return hits, self.matching_count(count, allowed) if total is None else total
+
+    def _top_k_and_count(
+        self,
+        terms: list[_Term],
+        mults: list[float],
+        k: int,
+        mask: np.ndarray | None,
+        counted: list[_Term] | None,
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        """Each tier's best k merged, and (when `counted` terms are all scored) the number of
+        live docs within `mask` holding one of them; None when it could not be counted."""
+        counting = counted is not None and set(counted) <= set(terms)
         found: list[tuple[int, float]] = []
+        total: int | None = 0 if counting else None
         for t, tier in enumerate(self.tiers):
             ids, ms = self._local_terms(t, terms, mults)
             if not ids:
                 continue
             local = self._local_mask(t, mask)
-            hits = tier.index._top_k_accumulated(ids, ms, k, local, self.avgdl)
+            own = set(self._local_terms(t, counted, [1.0] * len(counted))[0]) if counting else None  # type: ignore[arg-type]
+            hits, count = tier.index._top_k_and_count(ids, ms, k, local, self.avgdl, own)
+            if total is not None:
+                total = None if count is None else total + count
             if not hits:
                 continue
             docs = np.array([d for d, _s in hits], dtype=np.int64)
             ids_global = docs if self._locals[t] is None else self._global(t, docs)
             found += zip(ids_global.tolist(), [s for _d, s in hits], strict=True)
         found.sort(key=lambda hit: (-hit[1], hit[0]))
-        return found[:k]
+        return found[:k], total
 
 
 # ---------------------------------------------------------------- helpers

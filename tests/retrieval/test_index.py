@@ -104,6 +104,29 @@ def test_bundled_corpus_matches_bm25okapi(block_docs: int, dense_share: float) -
         assert index.matching_count(query) == int((want > 0).sum())
 
 
+@given(
+    sizes=st.lists(st.integers(0, 4), min_size=1, max_size=6),
+    picks=st.lists(st.integers(-40, 40), max_size=30),
+)
+def test_many_keys_are_the_keys_of_each_doc(sizes: list[int], picks: list[int]) -> None:
+    """keys.many(docs) is [keys[d] for d in docs], empty reports and negative docs included,
+    and refuses a doc outside the index as keys[d] does."""
+    segments = [
+        build_segment(f"S/2000/{r}", [10 * r + i for i in range(size)], [["word"]] * size)
+        for r, size in enumerate(sizes)
+    ]
+    keys = Bm25Index.from_segments(segments).keys
+    inside = [d for d in picks if -len(keys) <= d < len(keys)]
+    assert keys.many(inside) == [keys[d] for d in inside]
+    assert keys.many(np.array(inside, dtype=np.int32)) == [keys[d] for d in inside]
+    outside = [d for d in picks if d not in inside]
+    for d in outside:
+        with pytest.raises(IndexError):
+            keys.many([*inside, d])
+        with pytest.raises(IndexError):
+            keys[d]
+
+
 def test_bundled_keys_follow_citation_order() -> None:
     reports = bundled()
     index = index_of(reports)
@@ -209,6 +232,14 @@ def test_top_k_agrees_with_brute_force(corpus: tuple, weighted: list, k: int, da
     got = index.top_k(query, k, weights=weights, allowed=allowed)
     assert_same_ranking(got, reference_ranking(brute, k, allowed), brute)
     assert all(allowed[d] and s > 0 for d, s in got)
+    # the count made in the same pass (when every counted word is scored) is matching_count's
+    count = data.draw(st.lists(st.sampled_from([*query, "zzz", "aa"]) if query else WORDS))
+    for mask in (None, allowed):
+        counted = index.top_k_counted(query, k, weights=weights, allowed=mask, count=count)
+        assert counted == (
+            index.top_k(query, k, weights=weights, allowed=mask),
+            index.matching_count(count, mask),
+        )
 
 
 @FAST

@@ -55,6 +55,18 @@ def assert_same(index: TieredIndex, fresh: Bm25Index, rng: np.random.Generator) 
         assert index.top_k(query, 4, allowed=allowed) == fresh.top_k(query, 4, allowed=allowed)
         assert index.matching_count(query) == fresh.matching_count(query)
         assert index.matching_count(query, allowed) == fresh.matching_count(query, allowed)
+        for count in (query, query[:1], [*query[:1], "rare"], []):  # scored or not
+            for mask in (None, allowed):
+                want = (
+                    fresh.top_k(query, 3, weights=weights, allowed=mask),
+                    fresh.matching_count(count, mask),
+                )
+                got = index.top_k_counted(query, 3, weights=weights, allowed=mask, count=count)
+                assert got == want
+                assert (
+                    fresh.top_k_counted(query, 3, weights=weights, allowed=mask, count=count)
+                    == want
+                )
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 import retrieval.store as store_module
 from corpus.model import Footnote, Heading, Paragraph, Report, ReportMeta
-from retrieval.store import SCHEMA_VERSION, Store, StoreError
+from retrieval.store import SCHEMA_VERSION, DatabaseFault, Store, StoreError
 
 
 def make_report(symbol: str = "S/2099/1", texts: tuple[str, ...] = ("One.", "Two.")) -> Report:
@@ -218,6 +220,70 @@ async def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         await Store.open(tmp_path / "nowhere" / "db.sqlite3")
     with pytest.raises(StoreError, match="does not exist"):
         await Store.open(tmp_path / "absent.sqlite3", read_only=True)
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+async def test_the_paragraph_reader_reads_what_the_store_reads(
+    tmp_path: Path, read_only: bool
+) -> None:
+    """The blocking reader (for /ask's worker thread) gives the same generation and paragraphs,
+    in the keys' order, from a thread that is not the loop's; it sees later commits too."""
+    path = tmp_path / "t.sqlite3"
+    writer = await Store.open(path)
+    await put(writer, make_report("S/2099/1", ("a", "b", "c")))
+    store = await Store.open(path, read_only=read_only)
+    reader = await store.paragraph_reader()
+    keys = [("S/2099/1", 3), ("S/2099/9", 1), ("S/2099/1", 1)]
+    try:
+        assert await asyncio.to_thread(reader.fetch_paragraphs_at, keys) == (
+            await store.fetch_paragraphs_at(keys)
+        )
+        await put(writer, make_report("S/2099/1", ("new a", "b", "c")), content_hash="h2")
+        generation, found = await asyncio.to_thread(reader.fetch_paragraphs_at, keys)
+        assert (generation, found) == await store.fetch_paragraphs_at(keys)
+        assert [p.text for p in found] == ["c", "new a"]
+    finally:
+        reader.close()
+        await store.close()
+        await writer.close()
+
+
+async def test_the_paragraph_reader_reports_corruption_as_a_database_fault(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "t.sqlite3"
+    store = await Store.open(path)
+    await put(store, make_report("S/2099/1", tuple(f"paragraph {i} " * 200 for i in range(40))))
+    reader = await store.paragraph_reader()
+    try:
+        with sqlite3.connect(path) as raw_db:  # the rows into the file, out of the WAL
+            raw_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw_db.close()
+        size = path.stat().st_size
+        with path.open("r+b") as raw:  # every page but the header
+            raw.seek(4096)
+            raw.write(b"\xff" * (size - 4096))
+        with pytest.raises(DatabaseFault, match="malformed") as fault:
+            reader.fetch_paragraphs_at([("S/2099/1", n) for n in range(1, 41)])
+        assert str(path) in str(fault.value)
+    finally:
+        reader.close()
+        await store.close()
+
+
+async def test_no_paragraph_reader_on_a_file_replaced_since_the_store_opened(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "t.sqlite3"
+    store = await Store.open(path)
+    other = await Store.open(tmp_path / "other.sqlite3")
+    await other.close()
+    os.replace(tmp_path / "other.sqlite3", path)
+    try:
+        with pytest.raises(DatabaseFault, match="was replaced"):
+            await store.paragraph_reader()
+    finally:
+        await store.close()
 
 
 async def test_read_only_open_reads_and_refuses_writes(tmp_path: Path) -> None:
