@@ -103,6 +103,9 @@ def test_is_link(text: str, expected: bool) -> None:
     assert is_link(text) is expected
 
 
+# Reading a PDF and encoding the paragraphs whose text differs from the bundled one is seconds of
+# CPU in the executor; on a loaded machine that outlasts SimCord's default 5 s settle.
+@pytest.mark.simcord(settle_timeout=30)
 async def test_slash_ingest_fetches_a_linked_pdf(sim: Sim, https_site: Site) -> None:
     result = await sim.admin.slash(sim.channel, "ingest", url=https_site.url("/report.pdf"))
     assert result.ephemeral
