@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,37 +40,87 @@ def tf_dtype(max_tf: int) -> np.dtype:
     return np.dtype(next(t for t in ("u1", "<u2", "<u4") if max_tf <= np.iinfo(t).max))
 
 
+class _TermTable:
+    """Every term the process has packed, with its digest and UTF-8 bytes, computed once.
+
+    Vocabularies are Zipfian: most of a report's distinct terms were in earlier reports, so
+    hashing and encoding each term once per process (not once per report) saves most of it.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.hi = np.empty(1024, dtype=np.uint64)  # grown by doubling; the first len(ids) used
+        self.lo = np.empty(1024, dtype=np.uint64)
+        self.words = np.empty(1024, dtype=object)  # UTF-8 bytes of each term
+        self.sizes = np.empty(1024, dtype=np.int64)  # their lengths
+
+    def lookup(self, terms: Sequence[str]) -> np.ndarray:
+        """The id of each term (learning the new ones), as an int64 array."""
+        ids = self.ids
+        try:
+            return np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        except KeyError:
+            pass
+        new = [t for t in dict.fromkeys(terms) if t not in ids]
+        start, stop = len(ids), len(ids) + len(new)
+        if stop > len(self.hi):
+            size = max(stop, 2 * len(self.hi))
+            for name in ("hi", "lo", "words", "sizes"):
+                old = getattr(self, name)
+                grown = np.empty(size, dtype=old.dtype)
+                grown[:start] = old[:start]
+                setattr(self, name, grown)
+        words = [t.encode("utf-8", "surrogatepass") for t in new]
+        self.hi[start:stop], self.lo[start:stop] = hash_terms(new)
+        self.words[start:stop] = words
+        self.sizes[start:stop] = np.fromiter(map(len, words), np.int64, count=len(words))
+        ids.update(zip(new, range(start, stop), strict=True))
+        return np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+
+
+# Terms remembered; past this the table starts again (about 150 bytes a term: ~75 MiB at most).
+CACHED_TERMS = 1 << 19
+_TABLE = _TermTable()
+_TABLE_LOCK = threading.Lock()  # ids must not be handed out twice by threads indexing at once
+
+
 def build_segment(
     report: str, numbers: Sequence[int], docs: Sequence[Sequence[str]], extras: bytes = b""
 ) -> bytes:
     """Pack one report's term statistics so the global index can be rebuilt without tokenising."""
+    global _TABLE
     if len(numbers) != len(docs):
         raise ValueError(f"{report}: {len(numbers)} numbers for {len(docs)} docs")
     nums = np.asarray(numbers, dtype="<i8").reshape(-1)
     if np.unique(nums).size != nums.size:
         raise ValueError(f"{report}: paragraph numbers repeat")
-    vocab: dict[str, int] = {}
-    flat = [vocab.setdefault(tok, len(vocab)) for doc in docs for tok in doc]
-    lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=len(docs))
-    terms = list(vocab)
-    hi, lo = hash_terms(terms)
-    order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
-    rank = np.empty(len(terms), dtype=np.int64)
-    rank[order] = np.arange(len(terms))
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    tokens = list(chain.from_iterable(docs))
+    with _TABLE_LOCK:
+        if len(_TABLE.ids) >= CACHED_TERMS:
+            _TABLE = _TermTable()
+        table = _TABLE
+        flat = table.lookup(tokens)
+        ids, inverse = np.unique(flat, return_inverse=True)  # the report's terms, by id
+        hi, lo = table.hi[ids], table.lo[ids]
+        order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
+        words, sizes = table.words[ids[order]], table.sizes[ids[order]]
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    pair, tf = np.unique(rank[np.asarray(flat, dtype=np.int64)] * len(docs) + doc_of,
-                         return_counts=True)  # fmt: skip
+    pair, tf = np.unique(rank[inverse.reshape(-1)] * len(docs) + doc_of, return_counts=True)
     post_term, post_doc = np.divmod(pair, max(len(docs), 1))
-    words = [terms[i].encode("utf-8", "surrogatepass") for i in order]
+    word_ptr = np.zeros(len(ids) + 1, dtype="<i8")
+    np.cumsum(sizes, out=word_ptr[1:])
     arrays = {
         "numbers": nums.astype("<i4"),
         "doc_len": lengths.astype("<i4"),
         "hash_hi": hi[order].astype("<u8"),
         "hash_lo": lo[order].astype("<u8"),
-        "term_ptr": np.searchsorted(post_term, np.arange(len(terms) + 1)).astype("<i8"),
+        "term_ptr": np.searchsorted(post_term, np.arange(len(ids) + 1)).astype("<i8"),
         "post_doc": post_doc.astype("<i4"),
         "post_tf": tf.astype(tf_dtype(int(tf.max(initial=0)))),
-        "word_ptr": np.cumsum([0, *map(len, words)], dtype=np.int64).astype("<i8"),
+        "word_ptr": word_ptr,
         "words": np.frombuffer(b"".join(words), dtype=np.uint8),
         "extras": np.frombuffer(extras, dtype=np.uint8),
     }

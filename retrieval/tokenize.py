@@ -218,16 +218,10 @@ _UNIT_SPANS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 def tokenize(text: str) -> list[str]:
     """Search terms of `text`, in order; used for paragraphs and questions alike."""
     units = _units(text)
-    known = _UNIT_TERMS
-    try:
-        return list(chain.from_iterable(map(known.__getitem__, units)))
-    except KeyError:  # units not seen yet: learn them, then the same again
-        for unit in set(units).difference(known):
-            _unit_terms(unit)
-    try:
-        return list(chain.from_iterable(map(known.__getitem__, units)))
-    except KeyError:  # another thread started the cache again meanwhile
-        return [term for unit in units for term in _unit_terms(unit)]
+    found = list(map(_UNIT_TERMS.get, units))
+    if None in found:  # units not seen yet: learn them (one pass, not a second lookup of all)
+        found = [_unit_terms(u) if t is None else t for u, t in zip(units, found, strict=True)]
+    return list(chain.from_iterable(found))
 
 
 def tokenize_spans(text: str) -> list[Term]:
