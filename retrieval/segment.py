@@ -40,6 +40,19 @@ def tf_dtype(max_tf: int) -> np.dtype:
     return np.dtype(next(t for t in ("u1", "<u2", "<u4") if max_tf <= np.iinfo(t).max))
 
 
+class _TermIds(dict[str, int]):
+    """Term -> id; a term not seen yet gets the next id and waits in `new` for its digest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        self[term] = found = len(self)
+        self.new.append(term)
+        return found
+
+
 class _TermTable:
     """Every term the process has packed, with its digest and UTF-8 bytes, computed once.
 
@@ -48,7 +61,7 @@ class _TermTable:
     """
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
+        self.ids = _TermIds()
         self.hi = np.empty(1024, dtype=np.uint64)  # grown by doubling; the first len(ids) used
         self.lo = np.empty(1024, dtype=np.uint64)
         self.words = np.empty(1024, dtype=object)  # UTF-8 bytes of each term
@@ -57,12 +70,9 @@ class _TermTable:
     def lookup(self, terms: Sequence[str]) -> np.ndarray:
         """The id of each term (learning the new ones), as an int64 array."""
         ids = self.ids
-        try:
-            return np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
-        except KeyError:
-            pass
-        new = [t for t in dict.fromkeys(terms) if t not in ids]
-        start, stop = len(ids), len(ids) + len(new)
+        found = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        new, ids.new = ids.new, []
+        start, stop = len(ids) - len(new), len(ids)
         if stop > len(self.hi):
             size = max(stop, 2 * len(self.hi))
             for name in ("hi", "lo", "words", "sizes"):
@@ -70,12 +80,12 @@ class _TermTable:
                 grown = np.empty(size, dtype=old.dtype)
                 grown[:start] = old[:start]
                 setattr(self, name, grown)
-        words = [t.encode("utf-8", "surrogatepass") for t in new]
-        self.hi[start:stop], self.lo[start:stop] = hash_terms(new)
-        self.words[start:stop] = words
-        self.sizes[start:stop] = np.fromiter(map(len, words), np.int64, count=len(words))
-        ids.update(zip(new, range(start, stop), strict=True))
-        return np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        if new:
+            words = [t.encode("utf-8", "surrogatepass") for t in new]
+            self.hi[start:stop], self.lo[start:stop] = hash_terms(new)
+            self.words[start:stop] = words
+            self.sizes[start:stop] = np.fromiter(map(len, words), np.int64, count=len(words))
+        return found
 
 
 # Terms remembered; past this the table starts again (about 150 bytes a term: ~75 MiB at most).
@@ -101,14 +111,22 @@ def build_segment(
             _TABLE = _TermTable()
         table = _TABLE
         flat = table.lookup(tokens)
-        ids, inverse = np.unique(flat, return_inverse=True)  # the report's terms, by id
+        seen = np.zeros(len(table.ids), dtype=bool)  # marking beats sorting every token
+        seen[flat] = True
+        ids = np.flatnonzero(seen)  # the report's terms, by id
         hi, lo = table.hi[ids], table.lo[ids]
         order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
         words, sizes = table.words[ids[order]], table.sizes[ids[order]]
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[order] = np.arange(len(ids))
+    rank_of = np.empty(len(seen), dtype=np.int64)
+    rank_of[ids[order]] = np.arange(len(ids))
+    term_of = rank_of[flat]
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    pair, tf = np.unique(rank[inverse.reshape(-1)] * len(docs) + doc_of, return_counts=True)
+    # (term, doc) pairs in order: a stable sort by term keeps each term's docs ascending (a
+    # radix sort when the ranks fit 16 bits), then equal neighbours are counted
+    by_term = term_of.astype(np.uint16) if len(ids) <= 1 << 16 else term_of
+    key = (term_of * len(docs) + doc_of)[np.argsort(by_term, kind="stable")]
+    starts = np.flatnonzero(np.concatenate((key[:1] == key[:1], key[1:] != key[:-1])))
+    pair, tf = key[starts], np.diff(np.append(starts, len(key)))
     post_term, post_doc = np.divmod(pair, max(len(docs), 1))
     word_ptr = np.zeros(len(ids) + 1, dtype="<i8")
     np.cumsum(sizes, out=word_ptr[1:])

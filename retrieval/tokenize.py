@@ -26,7 +26,8 @@ import re
 import unicodedata
 from collections.abc import Container, Iterator
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_
 from typing import NamedTuple
 
 import Stemmer
@@ -219,8 +220,9 @@ def tokenize(text: str) -> list[str]:
     """Search terms of `text`, in order; used for paragraphs and questions alike."""
     units = _units(text)
     found = list(map(_UNIT_TERMS.get, units))
-    if None in found:  # units not seen yet: learn them (one pass, not a second lookup of all)
-        found = [_unit_terms(u) if t is None else t for u, t in zip(units, found, strict=True)]
+    if None in found:  # units not seen yet: learn just those
+        for i in compress(range(len(found)), map(is_, found, repeat(None))):
+            found[i] = _unit_terms(units[i])
     return list(chain.from_iterable(found))
 
 
