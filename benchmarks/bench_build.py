@@ -64,7 +64,9 @@ async def _build(corpus: Path, n: int, db: Path) -> dict:
     metas: dict[str, ReportMeta] = {}
     try:
         async with store.transaction():
+            read = 0
             for symbol, numbers, docs in synth.read_reports(corpus, n):
+                read += len(numbers)
                 meta = ReportMeta(symbol, f"Synthetic report {symbol}", dt.date(2018, 1, 31))
                 paragraphs = [
                     Paragraph(symbol, num, " ".join(doc))
@@ -76,6 +78,8 @@ async def _build(corpus: Path, n: int, db: Path) -> dict:
                     meta, paragraphs, source="synth", content_hash=symbol, segment=segments[symbol]
                 )
             cpu_rows = time.process_time() - cpu0
+            if read != n:
+                raise SystemExit(f"{corpus} holds {read} paragraphs, not {n}")
             searcher = Searcher.rebuild(segments, metas)
             if hasattr(library, "base_blobs"):  # the tiered index stores a base
                 blobs = library.base_blobs(searcher, segments, {s: s for s in segments})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -67,10 +67,10 @@ class _TermTable:
         self.words = np.empty(1024, dtype=object)  # UTF-8 bytes of each term
         self.sizes = np.empty(1024, dtype=np.int64)  # their lengths
 
-    def lookup(self, terms: Sequence[str]) -> np.ndarray:
-        """The id of each term (learning the new ones), as an int64 array."""
+    def lookup(self, terms: Iterable[str], count: int) -> np.ndarray:
+        """The id of each of `count` terms (learning the new ones), as an int64 array."""
         ids = self.ids
-        found = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        found = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=count)
         new, ids.new = ids.new, []
         start, stop = len(ids) - len(new), len(ids)
         if stop > len(self.hi):
@@ -105,12 +105,11 @@ def build_segment(
     if np.unique(nums).size != nums.size:
         raise ValueError(f"{report}: paragraph numbers repeat")
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    tokens = list(chain.from_iterable(docs))
     with _TABLE_LOCK:
         if len(_TABLE.ids) >= CACHED_TERMS:
             _TABLE = _TermTable()
         table = _TABLE
-        flat = table.lookup(tokens)
+        flat = table.lookup(chain.from_iterable(docs), int(lengths.sum()))
         seen = np.zeros(len(table.ids), dtype=bool)  # marking beats sorting every token
         seen[flat] = True
         ids = np.flatnonzero(seen)  # the report's terms, by id
