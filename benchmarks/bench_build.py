@@ -2,8 +2,10 @@
 
     git -C /work/main archive 6ce673e | tar -x -C /tmp/build5-old
     uv run --group bench python benchmarks/bench_build.py --old /tmp/build5-old --sizes 100000
+    git -C . archive HEAD | tar -x -C /tmp/build5-new   # optional: measure a fixed commit
     nice uv run --group bench python benchmarks/bench_build.py --old /tmp/build5-old \\
-        --sizes 1000000 --work /tmp/bench-build5 --out benchmarks/results/DATE-build.txt
+        --new /tmp/build5-new --sizes 1000000 --work /tmp/bench-build5 \\
+        --out benchmarks/results/DATE-build.txt
 
 The build phase is bench_ask.py's: each synthetic report (benchmarks/synth.py, seed 20180131,
 paragraph text = its space-joined tokens) is indexed the way the app does it
@@ -119,6 +121,7 @@ def worker(tree: Path, n: int, work: Path, corpus: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--old", type=Path, help="an unpacked older tree (git archive)")
+    parser.add_argument("--new", type=Path, default=ROOT, help="the tree to compare (this one)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-build5"))
@@ -142,7 +145,7 @@ def main() -> None:
         stamp.unlink(missing_ok=True)
         synth.write_corpus(corpus, largest, synth.load_tokenizer()[1])
         stamp.write_text(str(largest))
-    trees = {"old": args.old.resolve(), "new": ROOT}
+    trees = {"old": args.old.resolve(), "new": args.new.resolve()}
     lines = [
         f"# bench_build.py, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.python_version()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
@@ -160,6 +163,8 @@ def main() -> None:
                 line = f"{name:3} N={n}: {json.dumps(result)}"
                 lines.append(line)
                 print(line, flush=True)
+                if args.out:  # as it goes: a 1M run takes most of an hour
+                    args.out.write_text("\n".join(lines) + "\n")
         med = {
             name: {k: statistics.median(r[k] for r in rs) for k in rs[0] if k != "tree"}
             for name, rs in runs.items()
