@@ -66,6 +66,10 @@ class _TermTable:
         self.lo = np.empty(1024, dtype=np.uint64)
         self.words = np.empty(1024, dtype=object)  # UTF-8 bytes of each term
         self.sizes = np.empty(1024, dtype=np.int64)  # their lengths
+        # Scratch space for one segment at a time, kept so no segment allocates (and faults
+        # in) arrays the size of the whole vocabulary: `seen` is all False between segments.
+        self.seen = np.zeros(1024, dtype=bool)
+        self.rank = np.zeros(1024, dtype=np.int64)
 
     def lookup(self, terms: Iterable[str], count: int) -> np.ndarray:
         """The id of each of `count` terms (learning the new ones), as an int64 array."""
@@ -75,9 +79,9 @@ class _TermTable:
         start, stop = len(ids) - len(new), len(ids)
         if stop > len(self.hi):
             size = max(stop, 2 * len(self.hi))
-            for name in ("hi", "lo", "words", "sizes"):
+            for name in ("hi", "lo", "words", "sizes", "seen", "rank"):
                 old = getattr(self, name)
-                grown = np.empty(size, dtype=old.dtype)
+                grown = np.zeros(size, dtype=old.dtype)
                 grown[:start] = old[:start]
                 setattr(self, name, grown)
         if new:
@@ -110,15 +114,15 @@ def build_segment(
             _TABLE = _TermTable()
         table = _TABLE
         flat = table.lookup(chain.from_iterable(docs), int(lengths.sum()))
-        seen = np.zeros(len(table.ids), dtype=bool)  # marking beats sorting every token
-        seen[flat] = True
+        seen = table.seen[: len(table.ids)]
+        seen[flat] = True  # marking beats sorting every token
         ids = np.flatnonzero(seen)  # the report's terms, by id
+        seen[ids] = False
         hi, lo = table.hi[ids], table.lo[ids]
         order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
         words, sizes = table.words[ids[order]], table.sizes[ids[order]]
-    rank_of = np.empty(len(seen), dtype=np.int64)
-    rank_of[ids[order]] = np.arange(len(ids))
-    term_of = rank_of[flat]
+        table.rank[ids[order]] = np.arange(len(ids))
+        term_of = table.rank[flat]
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
     # (term, doc) pairs in order: a stable sort by term keeps each term's docs ascending (a
     # radix sort when the ranks fit 16 bits), then equal neighbours are counted
