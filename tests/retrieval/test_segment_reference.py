@@ -4,6 +4,9 @@ index merged from segments and every answer stay the same (issue 9, a faster bui
 from __future__ import annotations
 
 import hashlib
+import random
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -69,3 +72,23 @@ def test_bundled_reports_index_to_the_same_segments_and_blobs() -> None:
         merged.update(name.encode())
         merged.update(bytes(blobs[name]))
     assert merged.hexdigest() == BUNDLED_BLOBS
+
+
+def test_threads_indexing_at_once_get_the_reference_bytes() -> None:
+    """The term table is shared by the process: reports indexed in parallel threads (as
+    ingests run off the event loop) still pack exactly as one at a time would."""
+    rng = random.Random(9)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    reports = [
+        [[rng.choice(vocabulary) for _ in range(rng.randrange(40))] for _ in range(30)]
+        for _ in range(40)
+    ]
+    numbers = list(range(1, 31))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often, so races would show
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            built = list(pool.map(lambda d: segment.build_segment("S/1", numbers, d), reports))
+    finally:
+        sys.setswitchinterval(interval)
+    assert built == [reference_segment.build_segment("S/1", numbers, docs) for docs in reports]
