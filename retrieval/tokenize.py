@@ -208,9 +208,11 @@ class Term(NamedTuple):
 _UNIT = re.compile(r"\S+(?:(?<=\d)\s\(\S*)*")
 _JOINS_UNITS = re.compile(r"\d\s\(")  # without it, str.split() finds the same units, faster
 # Distinct units remembered; past this a cache starts again (the frequent units come back at
-# once). About 200 bytes a unit: at most ~100 MiB of terms, filled only by a big ingest, and
-# ~13 MiB of spans (questions and the paragraphs quoted).
-CACHED_UNITS = 1 << 19
+# once). About 260 bytes a unit: at most ~260 MiB of terms, filled only by ingesting about a
+# million paragraphs in one process (a 1M build meets ~860,000 distinct units: at half this
+# bound it started again twice and tokenised 2.0 units a paragraph anew instead of 0.86, +9 us
+# a paragraph), and ~13 MiB of spans (questions and the paragraphs quoted).
+CACHED_UNITS = 1 << 20
 CACHED_SPANS = 1 << 16
 _UNIT_TERMS: dict[str, tuple[str, ...]] = {}
 _UNIT_SPANS: dict[str, tuple[tuple[str, int, int], ...]] = {}
