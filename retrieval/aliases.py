@@ -19,9 +19,11 @@ from retrieval.tokenize import STOPWORDS, tokenize
 
 # "long form (ACRONYM)" and "long form (ACRONYM, also known as Other)"
 _PAREN = re.compile(r"\(([A-Z][A-Za-z0-9&/-]{1,11})(?:\)|,\s*also known as ([^)]{2,40})\))")
-# "ACRONYM (Name)": ISIL (Da’esh)
-_AKA = re.compile(r"\b([A-Z]{2,10})\s\(([A-Z][\w’'-]{2,30})\)")
-_LONG_FORM_STOP = re.compile(r"[.;:()\[\]]")
+# "ACRONYM (Name)": ISIL (Da’esh). Found from the parenthesis, which the pattern finds fast (a
+# literal), then the acronym is read backwards: what \b([A-Z]{2,10})\s\( would match.
+_AKA_NAME = re.compile(r"\(([A-Z][\w’'-]{2,30})\)")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LONG_FORM_STOPS = ".;:()[]"
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,38 @@ def learn_aliases(text: str, source: str) -> list[AliasGroup]:
         acronym, aka = match.group(1), match.group(2)
         if sum(c.isupper() for c in acronym) < 2:
             continue
-        long_form = _long_form(acronym, text[: match.start()])
+        long_form = _long_form(acronym, text, match.start())
         names = [n for n in (acronym, long_form, aka and aka.strip()) if n]
         if len(names) > 1:
             groups.append(AliasGroup(tuple(names), source))
-    for match in _AKA.finditer(text):
-        groups.append(AliasGroup((match.group(1), match.group(2)), source))
+    for match in _AKA_NAME.finditer(text):
+        acronym = _acronym_before(text, match.start() - 1)
+        if acronym:
+            groups.append(AliasGroup((acronym, match.group(1)), source))
     return groups
 
 
-def _long_form(acronym: str, before: str) -> str | None:
-    """The words before a parenthesis that the acronym abbreviates, or None (Schwartz-Hearst)."""
-    tail = _LONG_FORM_STOP.split(before)[-1]
+def _acronym_before(text: str, space: int) -> str | None:
+    """The 2-10 capitals, a whole word, that end just before text[space], a whitespace."""
+    if space < 2 or not text[space].isspace():
+        return None
+    start = space
+    while start > 0 and text[start - 1] in _CAPITALS and space - start <= 10:
+        start -= 1
+    if not 2 <= space - start <= 10 or (start > 0 and _is_word_char(text[start - 1])):
+        return None
+    return text[start:space]
+
+
+def _is_word_char(char: str) -> bool:
+    """What the pattern syntax calls \\w."""
+    return char.isalnum() or char == "_"
+
+
+def _long_form(acronym: str, text: str, end: int) -> str | None:
+    """The words before text[end], a parenthesis, that the acronym abbreviates, or None
+    (Schwartz-Hearst). They start after the last stop (.;:()[]) before it."""
+    tail = text[max(text.rfind(stop, 0, end) for stop in _LONG_FORM_STOPS) + 1 : end]
     letters = [c.lower() for c in acronym if c.isalnum()]
     words = tail.split()[-min(len(letters) + 5, 2 * len(letters)) :]
     candidate = " ".join(words)

@@ -128,12 +128,13 @@ def build_segment(report: Report, options: SearchOptions = DEFAULT_OPTIONS) -> b
     texts += [f.text for f in report.footnotes] or [
         f.text for p in report.paragraphs for f in p.footnotes
     ]
-    learned = learn_aliases("\n".join(texts), f"defined in {report.symbol}")
+    text = "\n".join(texts)
+    learned = learn_aliases(text, f"defined in {report.symbol}")
     extras = json.dumps(
         {
             "version": EXTRAS_VERSION,
             "aliases": [list(g.names) for g in learned],
-            "names": report_names("\n".join(texts)),
+            "names": report_names(text),
         }
     ).encode()
     boilerplate = boilerplate_footnotes(report)  # once per report, not once per paragraph

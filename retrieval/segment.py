@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,37 +40,108 @@ def tf_dtype(max_tf: int) -> np.dtype:
     return np.dtype(next(t for t in ("u1", "<u2", "<u4") if max_tf <= np.iinfo(t).max))
 
 
+class _TermIds(dict[str, int]):
+    """Term -> id; a term not seen yet gets the next id and waits in `new` for its digest."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] = []
+
+    def __missing__(self, term: str) -> int:
+        self[term] = found = len(self)
+        self.new.append(term)
+        return found
+
+
+class _TermTable:
+    """Every term the process has packed, with its digest and UTF-8 bytes, computed once.
+
+    Vocabularies are Zipfian: most of a report's distinct terms were in earlier reports, so
+    hashing and encoding each term once per process (not once per report) saves most of it.
+    """
+
+    def __init__(self) -> None:
+        self.ids = _TermIds()
+        self.hi = np.empty(1024, dtype=np.uint64)  # grown by doubling; the first len(ids) used
+        self.lo = np.empty(1024, dtype=np.uint64)
+        self.words = np.empty(1024, dtype=object)  # UTF-8 bytes of each term
+        self.sizes = np.empty(1024, dtype=np.int64)  # their lengths
+        # Scratch space for one segment at a time, kept so no segment allocates (and faults
+        # in) arrays the size of the whole vocabulary: `seen` is all False between segments.
+        self.seen = np.zeros(1024, dtype=bool)
+        self.rank = np.zeros(1024, dtype=np.int64)
+
+    def lookup(self, terms: Iterable[str], count: int) -> np.ndarray:
+        """The id of each of `count` terms (learning the new ones), as an int64 array."""
+        ids = self.ids
+        found = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=count)
+        new, ids.new = ids.new, []
+        start, stop = len(ids) - len(new), len(ids)
+        if stop > len(self.hi):
+            size = max(stop, 2 * len(self.hi))
+            for name in ("hi", "lo", "words", "sizes", "seen", "rank"):
+                old = getattr(self, name)
+                grown = np.zeros(size, dtype=old.dtype)
+                grown[:start] = old[:start]
+                setattr(self, name, grown)
+        if new:
+            words = [t.encode("utf-8", "surrogatepass") for t in new]
+            self.hi[start:stop], self.lo[start:stop] = hash_terms(new)
+            self.words[start:stop] = words
+            self.sizes[start:stop] = np.fromiter(map(len, words), np.int64, count=len(words))
+        return found
+
+
+# Terms remembered; past this the table starts again (about 150 bytes a term: ~75 MiB at most).
+CACHED_TERMS = 1 << 19
+_TABLE = _TermTable()
+_TABLE_LOCK = threading.Lock()  # ids must not be handed out twice by threads indexing at once
+
+
 def build_segment(
     report: str, numbers: Sequence[int], docs: Sequence[Sequence[str]], extras: bytes = b""
 ) -> bytes:
     """Pack one report's term statistics so the global index can be rebuilt without tokenising."""
+    global _TABLE
     if len(numbers) != len(docs):
         raise ValueError(f"{report}: {len(numbers)} numbers for {len(docs)} docs")
     nums = np.asarray(numbers, dtype="<i8").reshape(-1)
     if np.unique(nums).size != nums.size:
         raise ValueError(f"{report}: paragraph numbers repeat")
-    vocab: dict[str, int] = {}
-    flat = [vocab.setdefault(tok, len(vocab)) for doc in docs for tok in doc]
-    lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=len(docs))
-    terms = list(vocab)
-    hi, lo = hash_terms(terms)
-    order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
-    rank = np.empty(len(terms), dtype=np.int64)
-    rank[order] = np.arange(len(terms))
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    with _TABLE_LOCK:
+        if len(_TABLE.ids) >= CACHED_TERMS:
+            _TABLE = _TermTable()
+        table = _TABLE
+        flat = table.lookup(chain.from_iterable(docs), int(lengths.sum()))
+        seen = table.seen[: len(table.ids)]
+        seen[flat] = True  # marking beats sorting every token
+        ids = np.flatnonzero(seen)  # the report's terms, by id
+        seen[ids] = False
+        hi, lo = table.hi[ids], table.lo[ids]
+        order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
+        words, sizes = table.words[ids[order]], table.sizes[ids[order]]
+        table.rank[ids[order]] = np.arange(len(ids))
+        term_of = table.rank[flat]
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    pair, tf = np.unique(rank[np.asarray(flat, dtype=np.int64)] * len(docs) + doc_of,
-                         return_counts=True)  # fmt: skip
+    # (term, doc) pairs in order: a stable sort by term keeps each term's docs ascending (a
+    # radix sort when the ranks fit 16 bits), then equal neighbours are counted
+    by_term = term_of.astype(np.uint16) if len(ids) <= 1 << 16 else term_of
+    key = (term_of * len(docs) + doc_of)[np.argsort(by_term, kind="stable")]
+    starts = np.flatnonzero(np.concatenate((key[:1] == key[:1], key[1:] != key[:-1])))
+    pair, tf = key[starts], np.diff(np.append(starts, len(key)))
     post_term, post_doc = np.divmod(pair, max(len(docs), 1))
-    words = [terms[i].encode("utf-8", "surrogatepass") for i in order]
+    word_ptr = np.zeros(len(ids) + 1, dtype="<i8")
+    np.cumsum(sizes, out=word_ptr[1:])
     arrays = {
         "numbers": nums.astype("<i4"),
         "doc_len": lengths.astype("<i4"),
         "hash_hi": hi[order].astype("<u8"),
         "hash_lo": lo[order].astype("<u8"),
-        "term_ptr": np.searchsorted(post_term, np.arange(len(terms) + 1)).astype("<i8"),
+        "term_ptr": np.searchsorted(post_term, np.arange(len(ids) + 1)).astype("<i8"),
         "post_doc": post_doc.astype("<i4"),
         "post_tf": tf.astype(tf_dtype(int(tf.max(initial=0)))),
-        "word_ptr": np.cumsum([0, *map(len, words)], dtype=np.int64).astype("<i8"),
+        "word_ptr": word_ptr,
         "words": np.frombuffer(b"".join(words), dtype=np.uint8),
         "extras": np.frombuffer(extras, dtype=np.uint8),
     }

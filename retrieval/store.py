@@ -12,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import aiosqlite
@@ -715,8 +716,13 @@ def _paragraph_rows(
         for footnote in paragraph.footnotes:
             cited.setdefault(footnote.number, footnote)
             links.append((symbol, paragraph.number, footnote.number))
-        section = json.dumps(list(paragraph.section), ensure_ascii=False)
-        yield (symbol, paragraph.number, paragraph.text, section)
+        yield (symbol, paragraph.number, paragraph.text, _section_json(tuple(paragraph.section)))
+
+
+@lru_cache(maxsize=4096)
+def _section_json(section: tuple[str, ...]) -> str:
+    """A paragraph's heading path as stored; reports repeat a few, so each is encoded once."""
+    return json.dumps(list(section), ensure_ascii=False)
 
 
 def _number(footnote: Footnote) -> int:
