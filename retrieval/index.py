@@ -110,7 +110,62 @@ class DocKeys(Sequence[tuple[str, int]]):
                 yield report, number
 
 
-class Bm25Index:
+class Ranking:
+    """top_k and top_k_counted, shared by the one-piece index and the tiered one: they differ
+    only in how terms are planned and ranked (each defines `_plan`, `_mask`, `_all_scores`,
+    `matching_count` and `_ranked`), not in these rules."""
+
+    _n: int
+
+    def _ranked(
+        self, terms: list, mults: list[float], k: int, mask: np.ndarray | None, counted: list | None
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        """Best k (doc, score); and the count of docs holding a `counted` term, or None."""
+        raise NotImplementedError
+
+    def top_k(
+        self,
+        query: Sequence[str],
+        k: int,
+        *,
+        weights: Sequence[float] | None = None,
+        allowed: np.ndarray | None = None,
+    ) -> list[tuple[int, float]]:
+        """Best k (doc, score), best first, ties in doc order, zero scores dropped."""
+        mask = self._mask(allowed)
+        terms, mults = self._plan(query, weights)
+        if k <= 0 or not terms:
+            return []
+        if any(m < 0 for m in mults):  # degenerate corpora: mean idf < 0, bounds don't hold
+            scores = self._all_scores(terms, mults)
+            if mask is not None:
+                scores[~mask] = 0.0
+            return _best(np.arange(self._n), scores, k)
+        return self._ranked(terms, mults, k, mask, None)[0]
+
+    def top_k_counted(
+        self,
+        query: Sequence[str],
+        k: int,
+        *,
+        weights: Sequence[float] | None = None,
+        allowed: np.ndarray | None = None,
+        count: Sequence[str] = (),
+    ) -> tuple[list[tuple[int, float]], int]:
+        """top_k, and matching_count(count, allowed) from the same pass over the postings when
+        every term of `count` is scored (the usual case: they are the question's own words)."""
+        mask = self._mask(allowed)
+        terms, mults = self._plan(query, weights)
+        counted, count_mults = self._plan(count, None)
+        if k <= 0 or not terms or min(mults + count_mults, default=0.0) < 0:
+            return self.top_k(query, k, weights=weights, allowed=allowed), self.matching_count(
+                count, allowed
+            )
+        hits, total = self._ranked(terms, mults, k, mask, counted)
+        return hits, self.matching_count(count, allowed) if total is None else total
+
+
+class Bm25Index(Ranking):
     """A global BM25Okapi index over every report's paragraphs, in citation order."""
 
     def __init__(self, meta: dict[str, object], arrays: Mapping[str, np.ndarray]) -> None:
@@ -315,46 +370,17 @@ class Bm25Index:
         hit = self._all_scores(terms, mults) > 0 if any(m < 0 for m in mults) else self._hits(terms)
         return int(np.count_nonzero(hit & mask if mask is not None else hit))
 
-    def top_k(
+    def _ranked(
         self,
-        query: Sequence[str],
+        terms: list[int],
+        mults: list[float],
         k: int,
-        *,
-        weights: Sequence[float] | None = None,
-        allowed: np.ndarray | None = None,
-    ) -> list[tuple[int, float]]:
-        """Best k (doc, score), best first, ties in doc order, zero scores dropped."""
-        mask = self._mask(allowed)
-        terms, mults = self._plan(query, weights)
-        if k <= 0 or not terms:
-            return []
-        if any(m < 0 for m in mults):  # degenerate corpora: mean idf < 0, bounds don't hold
-            scores = self._all_scores(terms, mults)
-            if mask is not None:
-                scores[~mask] = 0.0
-            return _best(np.arange(self._n), scores, k)
-        return self._top_k_accumulated(terms, mults, k, mask)
-
-    def top_k_counted(
-        self,
-        query: Sequence[str],
-        k: int,
-        *,
-        weights: Sequence[float] | None = None,
-        allowed: np.ndarray | None = None,
-        count: Sequence[str] = (),
-    ) -> tuple[list[tuple[int, float]], int]:
-        """top_k, and matching_count(count, allowed) from the same pass over the postings when
-        every term of `count` is scored (the usual case: they are the question's own words)."""
-        mask = self._mask(allowed)
-        terms, mults = self._plan(query, weights)
-        counted, count_mults = self._plan(count, None)
-        if k <= 0 or not terms or min(mults + count_mults, default=0.0) < 0:
-            return self.top_k(query, k, weights=weights, allowed=allowed), self.matching_count(
-                count, allowed
-            )
-        hits, total = self._top_k_and_count(terms, mults, k, mask, None, set(counted))
-        return hits, self.matching_count(count, allowed) if total is None else total
+        mask: np.ndarray | None,
+        counted: Sequence[int] | None,
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        return self._top_k_and_count(
+            terms, mults, k, mask, None, None if counted is None else set(counted)
+        )
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused."""
@@ -363,17 +389,6 @@ class Bm25Index:
             acc = np.zeros(self._n_blocks << self._shift, dtype=np.float32)
             scratch = self._local.scratch = (acc, np.empty(self._n, dtype=np.float32))
         return scratch
-
-    def _top_k_accumulated(
-        self,
-        terms: list[int],
-        mults: list[float],
-        k: int,
-        mask: np.ndarray | None,
-        avgdl: float | None = None,
-    ) -> list[tuple[int, float]]:
-        """Best k (doc, score) of the given terms; see _top_k_and_count."""
-        return self._top_k_and_count(terms, mults, k, mask, avgdl)[0]
 
     def _top_k_and_count(
         self,

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.index import EPSILON, MAX_WEIGHT, Bm25Index, DocKeys, _best
+from retrieval.index import EPSILON, MAX_WEIGHT, Bm25Index, DocKeys, Ranking
 from retrieval.segment import hash_terms, read_segment
 
 SMALL_SHARE = 0.05  # the base is due for a rebuild when small tiers hold more of the docs
@@ -71,7 +71,7 @@ class _Term:
     local: tuple[int | None, ...]  # its id in each tier, None where the tier lacks it
 
 
-class TieredIndex:
+class TieredIndex(Ranking):
     """Bm25Index's reading interface over a base, small tiers and tombstones (see the module)."""
 
     def __init__(self, tiers: Sequence[Tier], order: OrderKey) -> None:
@@ -378,46 +378,15 @@ class TieredIndex:
             count += int(np.count_nonzero(hit & local if local is not None else hit))
         return count
 
-    def top_k(
+    def _ranked(
         self,
-        query: Sequence[str],
+        terms: list[_Term],
+        mults: list[float],
         k: int,
-        *,
-        weights: Sequence[float] | None = None,
-        allowed: np.ndarray | None = None,
-    ) -> list[tuple[int, float]]:
-        """Best k (doc, score), best first, ties in doc order, zero scores dropped."""
-        mask = self._mask(allowed)
-        terms, mults = self._plan(query, weights)
-        if k <= 0 or not terms:
-            return []
-        if any(m < 0 for m in mults):
-            scores = self._all_scores(terms, mults)
-            if mask is not None:
-                scores[~mask] = 0.0
-            return _best(np.arange(self._n), scores, k)
-        return self._top_k_and_count(terms, mults, k, mask, None)[0]
-
-    def top_k_counted(
-        self,
-        query: Sequence[str],
-        k: int,
-        *,
-        weights: Sequence[float] | None = None,
-        allowed: np.ndarray | None = None,
-        count: Sequence[str] = (),
-    ) -> tuple[list[tuple[int, float]], int]:
-        """top_k, and matching_count(count, allowed) from the same pass over the postings when
-        every term of `count` is scored (the usual case: they are the question's own words)."""
-        mask = self._mask(allowed)
-        terms, mults = self._plan(query, weights)
-        counted, count_mults = self._plan(count, None)
-        if k <= 0 or not terms or min(mults + count_mults, default=0.0) < 0:
-            return self.top_k(query, k, weights=weights, allowed=allowed), self.matching_count(
-                count, allowed
-            )
-        hits, total = self._top_k_and_count(terms, mults, k, mask, counted)
-        return hits, self.matching_count(count, allowed) if total is None else total
+        mask: np.ndarray | None,
+        counted: list[_Term] | None,
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        return self._top_k_and_count(terms, mults, k, mask, counted)
 
     def _top_k_and_count(
         self,
