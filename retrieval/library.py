@@ -589,15 +589,23 @@ class Library:
     async def _encode_stored(
         self, symbol: str, snapshot: Snapshot, reader: Store, *, save: bool
     ) -> ReportVectors:
-        """Vectors for a report already in the database (made before the layer existed)."""
+        """Vectors for a report already in the database (made before the layer existed).
+
+        Encoding takes seconds, and another process may replace the report meanwhile: the
+        vectors are saved only if the database is still at the version their text was read
+        from, so a newer version's stored vectors are never overwritten by an older text's.
+        """
         stored = snapshot.reports.get(symbol)
         meta = stored.meta if stored else ReportMeta(symbol)
+        read_at = await reader.generation()
         report = Report(meta, tuple(await reader.paragraphs(symbol)))
+        unchanged = await reader.generation() == read_at  # else: of which version is unknown
         vectors = await self._encode(report)
         assert vectors is not None
-        if save and self._writer is not None:
+        if save and unchanged and self._writer is not None:
             async with self._writer.transaction():  # the caller holds the write lock
-                await self._writer.put_vectors(symbol, vectors.model, vectors.to_bytes())
+                if await self._writer.generation() == read_at:
+                    await self._writer.put_vectors(symbol, vectors.model, vectors.to_bytes())
         return vectors
 
     async def _load(self, progress: ProgressFn) -> None:

@@ -284,6 +284,43 @@ async def test_a_database_from_before_the_layer_is_encoded_once_on_open(
     assert not any("encoding" in m for m in messages)  # stored: never encoded again
 
 
+async def test_vectors_encoded_on_open_never_overwrite_a_newer_version(
+    bundled_db: Path, report_text, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database from before the layer is encoded on open (seconds of CPU); if another process
+    replaces a report meanwhile, its vectors (of the new text) stay, not the old text's."""
+    first = ["Border guards checked the travel documents of returning fighters.", "Old text."]
+    second = [first[0], "Donors funded new schools for children in the camps."]
+    async with await Library.open(bundled_db, bootstrap=False) as library:
+        await library.ingest(report_text(first).encode(), source="a.txt", symbol="S/2099/1")
+    with sqlite3.connect(bundled_db) as db:
+        db.execute("DELETE FROM report_vectors WHERE report = 'S/2099/1'")
+
+    encode = Library._encode
+    replaced: list[bool] = []
+
+    async def encode_while_another_process_replaces(self, report, known=None):
+        if report.meta.symbol == "S/2099/1" and not replaced:
+            replaced.append(True)
+            async with await Library.open(bundled_db, bootstrap=False) as other:
+                text = report_text(second).encode()
+                await other.ingest(text, source="b.txt", symbol="S/2099/1")
+        return await encode(self, report, known)
+
+    monkeypatch.setattr(Library, "_encode", encode_while_another_process_replaces)
+    async with await Library.open(bundled_db, bootstrap=False) as library:
+        assert replaced
+        assert (await library.ask("schools for kids report:S/2099/1", k=1)).hits
+        paragraphs = await library.cite("S/2099/1", 1, 2)
+    with sqlite3.connect(bundled_db) as db:
+        model, blob = db.execute(
+            "SELECT model, data FROM report_vectors WHERE report = 'S/2099/1'"
+        ).fetchone()
+    assert [p.text for p in paragraphs] == second
+    wanted = [text_digest(model, embed_text(p)) for p in paragraphs]
+    assert list(ReportVectors.from_bytes(blob).digests) == wanted
+
+
 def _layer(rows: list[list[float]]) -> SemanticLayer:
     matrix = np.array(rows, dtype=np.float32)
     unit = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
