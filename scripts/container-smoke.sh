@@ -4,7 +4,7 @@
 #   - `reportbot health` passes, and the image's HEALTHCHECK reaches "healthy"
 #   - a running `reportbot run` is reported unhealthy while not connected to Discord
 #   - `docker stop` of a running `reportbot run` takes < 3 s and exits 0 (our SIGTERM handler)
-#   - uid 10001, no dev dependencies, and a token given at run time is in no image metadata
+#   - uid 10001, no dev dependencies, no model-hub client, and a token given at run time is in no image metadata
 #
 # How `run` is kept running without Discord: the container sits on an --internal Docker network
 # (no route out) where a second container answers to the name discord.com and accepts TCP
@@ -169,6 +169,12 @@ if "$DOCKER" run --rm --entrypoint python "$IMAGE" -c 'import pytest' >/dev/null
   fail "dev dependencies (pytest) are in the image"
 else
   pass "no dev dependencies in the image (pytest absent)"
+fi
+hub='import importlib.util as u; raise SystemExit(u.find_spec("huggingface_hub") is not None)'
+if "$DOCKER" run --rm --entrypoint python "$IMAGE" -c "$hub" >/dev/null 2>&1; then
+  pass "no model-hub client in the image (huggingface_hub absent; the model is package data)"
+else
+  fail "huggingface_hub is in the image"
 fi
 {
   "$DOCKER" history --no-trunc "$IMAGE"
