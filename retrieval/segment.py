@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
@@ -166,16 +166,36 @@ def read_segment_report(data: bytes) -> str:
 
 def pack_arrays(header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes) -> bytes:
     """Concatenate arrays behind a JSON header naming dtype, shape and offset of each."""
-    layout, chunks, offset = {}, [], 0
-    for name, arr in arrays.items():
-        raw = np.ascontiguousarray(arr).tobytes()
-        layout[name] = [arr.dtype.str, list(arr.shape), offset, len(raw)]
-        pad = -len(raw) % 8
-        chunks.append(raw + b"\0" * pad)
-        offset += len(raw) + pad
+    return b"".join(_packed(header, arrays, magic))
+
+
+def write_arrays(
+    out: BinaryIO, header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes
+) -> None:
+    """Write pack_arrays(header, arrays, magic) to `out` piece by piece: a whole index (680 MiB
+    at 1M paragraphs) is never copied into one bytes object first."""
+    for piece in _packed(header, arrays, magic):
+        out.write(piece)
+
+
+def _packed(
+    header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes
+) -> Iterator[bytes | memoryview]:
+    """The pieces of a container in order: magic, header length and header, then each array's
+    bytes (views, not copies) and its zero padding to 8 bytes."""
+    flat = {name: np.ascontiguousarray(arr) for name, arr in arrays.items()}
+    layout, offset = {}, 0
+    for name, arr in flat.items():
+        layout[name] = [arr.dtype.str, list(arr.shape), offset, arr.nbytes]
+        offset += arr.nbytes + -arr.nbytes % 8
     head = json.dumps({**header, "arrays": layout}).encode()
     head += b" " * (-(len(magic) + 8 + len(head)) % 8)
-    return magic + len(head).to_bytes(8, "little") + head + b"".join(chunks)
+    yield magic + len(head).to_bytes(8, "little") + head
+    for arr in flat.values():
+        if arr.nbytes:
+            yield memoryview(arr.reshape(-1).view(np.uint8))
+        if arr.nbytes % 8:
+            yield b"\0" * (-arr.nbytes % 8)
 
 
 def unpack_arrays(
