@@ -97,11 +97,15 @@ def test_threads_indexing_at_once_get_the_reference_bytes() -> None:
 
 
 DTYPES = st.sampled_from(["u1", "<u2", "<i4", "<i8", "<u8", ">u8", "<f4", "<f8"])
+
+
+def _array(dtype: str, shape: tuple[int, ...], step: int, seed: int) -> np.ndarray:
+    values = np.random.default_rng(seed).integers(0, 2**16, size=shape)
+    return values.astype(dtype)[::step]  # step 2: every other row, not contiguous
+
+
 ARRAYS = st.builds(
-    lambda dtype, shape, step, seed: np.random.default_rng(seed)
-    .integers(0, 255, size=shape, dtype=np.uint8)
-    .view(np.uint8)
-    .astype(dtype)[::step],  # every other row: not contiguous
+    _array,
     DTYPES,
     st.one_of(st.tuples(st.integers(0, 40)), st.tuples(st.integers(0, 9), st.integers(1, 5))),
     st.sampled_from([1, 2]),
