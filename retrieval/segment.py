@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from retrieval import tokenize
+from retrieval.tokenize import text_units, unit_terms
+
 if TYPE_CHECKING:
     from mmap import mmap
 
@@ -53,11 +56,39 @@ class _TermIds(dict[str, int]):
         return found
 
 
+class _UnitSlots(dict[str, int]):
+    """Unit of text (tokenize.text_units) -> its slot in the table; a unit not seen yet has
+    its terms worked out, and their ids wait in `new_ids` (its end there in `new_ends`) to be
+    stored as the next slot's."""
+
+    def __init__(self, term_ids: _TermIds) -> None:
+        super().__init__()
+        self.term_ids = term_ids
+        self.new_ids: list[int] = []
+        self.new_ends: list[int] = []
+
+    def __missing__(self, unit: str) -> int:
+        self.new_ids += map(self.term_ids.__getitem__, unit_terms(unit))
+        self.new_ends.append(len(self.new_ids))
+        self[unit] = slot = len(self)
+        return slot
+
+
+def _grown(old: np.ndarray, size: int, used: int | None = None) -> np.ndarray:
+    """`old` in an array of at least `size` (at least twice as long): its first `used` kept."""
+    used = len(old) if used is None else used
+    grown = np.zeros(max(size, 2 * len(old)), dtype=old.dtype)
+    grown[:used] = old[:used]
+    return grown
+
+
 class _TermTable:
     """Every term the process has packed, with its digest and UTF-8 bytes, computed once.
 
     Vocabularies are Zipfian: most of a report's distinct terms were in earlier reports, so
     hashing and encoding each term once per process (not once per report) saves most of it.
+    Indexing text, each unit of text (a word, mostly) maps straight to its terms' ids: one
+    lookup a unit instead of making its term strings and looking each of them up again.
     """
 
     def __init__(self) -> None:
@@ -70,67 +101,154 @@ class _TermTable:
         # in) arrays the size of the whole vocabulary: `seen` is all False between segments.
         self.seen = np.zeros(1024, dtype=bool)
         self.rank = np.zeros(1024, dtype=np.int64)
+        self.forget_units()
+
+    def forget_units(self) -> None:
+        """Start the unit map again (the terms stay): slot u's term ids are
+        unit_terms[unit_ptr[u]:unit_ptr[u + 1]]."""
+        self.units = _UnitSlots(self.ids)
+        self.unit_ptr = np.zeros(1024, dtype=np.int64)
+        self.unit_terms = np.zeros(1024, dtype=np.int64)
 
     def lookup(self, terms: Iterable[str], count: int) -> np.ndarray:
         """The id of each of `count` terms (learning the new ones), as an int64 array."""
+        found = np.fromiter(map(self.ids.__getitem__, terms), dtype=np.int64, count=count)
+        self.learn_new()
+        return found
+
+    def lookup_units(self, units: Iterable[str], count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The term ids of `count` units, one unit's after the other (learning new units and
+        terms), and how many terms each unit has."""
+        slots = np.fromiter(map(self.units.__getitem__, units), dtype=np.int64, count=count)
+        self.learn_new()
+        self._store_new_units()
+        starts = self.unit_ptr[slots]
+        sizes = self.unit_ptr[slots + 1] - starts
+        if sizes.min(initial=1) == 1 == sizes.max(initial=1):  # one term a unit: the usual
+            return self.unit_terms[starts], sizes
+        shift = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        return self.unit_terms[shift + np.arange(shift.size)], sizes
+
+    def _store_new_units(self) -> None:
+        """The term ids of the units given slots since the last call, into the unit arrays."""
+        units = self.units
+        if not units.new_ends:
+            return
+        first = len(units) - len(units.new_ends)  # the first new slot
+        base = int(self.unit_ptr[first])
+        stop = base + len(units.new_ids)
+        if len(units) + 1 > len(self.unit_ptr):
+            self.unit_ptr = _grown(self.unit_ptr, len(units) + 1)
+        if stop > len(self.unit_terms):
+            self.unit_terms = _grown(self.unit_terms, stop)
+        self.unit_terms[base:stop] = units.new_ids
+        self.unit_ptr[first + 1 : len(units) + 1] = np.asarray(units.new_ends) + base
+        units.new_ids, units.new_ends = [], []
+
+    def learn_new(self) -> None:
+        """Digests and bytes of the terms given ids since the last call."""
         ids = self.ids
-        found = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=count)
         new, ids.new = ids.new, []
         start, stop = len(ids) - len(new), len(ids)
         if stop > len(self.hi):
-            size = max(stop, 2 * len(self.hi))
             for name in ("hi", "lo", "words", "sizes", "seen", "rank"):
-                old = getattr(self, name)
-                grown = np.zeros(size, dtype=old.dtype)
-                grown[:start] = old[:start]
-                setattr(self, name, grown)
+                setattr(self, name, _grown(getattr(self, name), stop, start))
         if new:
             words = [t.encode("utf-8", "surrogatepass") for t in new]
             self.hi[start:stop], self.lo[start:stop] = hash_terms(new)
             self.words[start:stop] = words
             self.sizes[start:stop] = np.fromiter(map(len, words), np.int64, count=len(words))
-        return found
 
 
 # Terms remembered; past this the table starts again (about 150 bytes a term: ~75 MiB at most).
 CACHED_TERMS = 1 << 19
+# Units mapped to term ids; past this the unit map starts again. The same bound as the
+# tokenizer's own unit cache, which indexing no longer fills: about 130 bytes a unit (the unit,
+# its slot, a dict entry), at most ~130 MiB, filled only by indexing about a million paragraphs.
+CACHED_UNITS = tokenize.CACHED_UNITS
 _TABLE = _TermTable()
 _TABLE_LOCK = threading.Lock()  # ids must not be handed out twice by threads indexing at once
+
+
+def _table() -> _TermTable:
+    """The process's term table (call with _TABLE_LOCK held), started again when full."""
+    global _TABLE
+    if len(_TABLE.ids) >= CACHED_TERMS:
+        _TABLE = _TermTable()
+    elif len(_TABLE.units) >= CACHED_UNITS:
+        _TABLE.forget_units()
+    return _TABLE
 
 
 def build_segment(
     report: str, numbers: Sequence[int], docs: Sequence[Sequence[str]], extras: bytes = b""
 ) -> bytes:
     """Pack one report's term statistics so the global index can be rebuilt without tokenising."""
-    global _TABLE
-    if len(numbers) != len(docs):
-        raise ValueError(f"{report}: {len(numbers)} numbers for {len(docs)} docs")
+    nums = _numbers(report, numbers, len(docs))
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    with _TABLE_LOCK:
+        table = _table()
+        flat = table.lookup(chain.from_iterable(docs), int(lengths.sum()))
+        return _pack(report, nums, lengths, table, flat, extras)
+
+
+def build_text_segment(
+    report: str, numbers: Sequence[int], texts: Sequence[Sequence[str]], extras: bytes = b""
+) -> bytes:
+    """build_segment of each paragraph's terms, those of its `texts` one after the other as
+    tokenize gives them; the texts' units are mapped straight to term ids by the term table."""
+    units = [
+        text_units(doc[0]) if len(doc) == 1 else [u for text in doc for u in text_units(text)]
+        for doc in texts
+    ]
+    nums = _numbers(report, numbers, len(texts))
+    unit_ends = np.zeros(len(units) + 1, dtype=np.int64)  # where each doc's units end
+    np.cumsum(np.fromiter(map(len, units), np.int64, count=len(units)), out=unit_ends[1:])
+    with _TABLE_LOCK:
+        table = _table()
+        flat, sizes = table.lookup_units(chain.from_iterable(units), int(unit_ends[-1]))
+        term_ends = np.zeros(sizes.size + 1, dtype=np.int64)  # where each unit's terms end
+        np.cumsum(sizes, out=term_ends[1:])
+        return _pack(report, nums, np.diff(term_ends[unit_ends]), table, flat, extras)
+
+
+def _numbers(report: str, numbers: Sequence[int], docs: int) -> np.ndarray:
+    if len(numbers) != docs:
+        raise ValueError(f"{report}: {len(numbers)} numbers for {docs} docs")
     nums = np.asarray(numbers, dtype="<i8").reshape(-1)
     if np.unique(nums).size != nums.size:
         raise ValueError(f"{report}: paragraph numbers repeat")
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    with _TABLE_LOCK:
-        if len(_TABLE.ids) >= CACHED_TERMS:
-            _TABLE = _TermTable()
-        table = _TABLE
-        flat = table.lookup(chain.from_iterable(docs), int(lengths.sum()))
-        seen = table.seen[: len(table.ids)]
-        seen[flat] = True  # marking beats sorting every token
-        ids = np.flatnonzero(seen)  # the report's terms, by id
-        seen[ids] = False
-        hi, lo = table.hi[ids], table.lo[ids]
-        order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
-        words, sizes = table.words[ids[order]], table.sizes[ids[order]]
-        table.rank[ids[order]] = np.arange(len(ids))
-        term_of = table.rank[flat]
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    return nums
+
+
+def _pack(
+    report: str,
+    nums: np.ndarray,
+    lengths: np.ndarray,
+    table: _TermTable,
+    flat: np.ndarray,
+    extras: bytes,
+) -> bytes:
+    """The segment of docs with `lengths` terms each, whose term ids (in `table`, whose lock
+    the caller holds) are `flat`, one doc's after the other."""
+    seen = table.seen[: len(table.ids)]
+    seen[flat] = True  # marking beats sorting every token
+    ids = np.flatnonzero(seen)  # the report's terms, by id
+    seen[ids] = False
+    hi, lo = table.hi[ids], table.lo[ids]
+    order = np.lexsort((lo, hi))  # term ids of the segment: rank in digest order
+    words, sizes = table.words[ids[order]], table.sizes[ids[order]]
+    table.rank[ids[order]] = np.arange(len(ids))
+    term_of = table.rank[flat]
+    n_docs = len(lengths)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
     # (term, doc) pairs in order: a stable sort by term keeps each term's docs ascending (a
     # radix sort when the ranks fit 16 bits), then equal neighbours are counted
     by_term = term_of.astype(np.uint16) if len(ids) <= 1 << 16 else term_of
-    key = (term_of * len(docs) + doc_of)[np.argsort(by_term, kind="stable")]
+    key = (term_of * n_docs + doc_of)[np.argsort(by_term, kind="stable")]
     starts = np.flatnonzero(np.concatenate((key[:1] == key[:1], key[1:] != key[:-1])))
     pair, tf = key[starts], np.diff(np.append(starts, len(key)))
-    post_term, post_doc = np.divmod(pair, max(len(docs), 1))
+    post_term, post_doc = np.divmod(pair, max(n_docs, 1))
     word_ptr = np.zeros(len(ids) + 1, dtype="<i8")
     np.cumsum(sizes, out=word_ptr[1:])
     arrays = {
