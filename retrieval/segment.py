@@ -15,7 +15,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import chain
+from itertools import chain, count
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
@@ -56,22 +56,76 @@ class _TermIds(dict[str, int]):
         return found
 
 
-class _UnitSlots(dict[str, int]):
-    """Unit of text (tokenize.text_units) -> its slot in the table; a unit not seen yet has
-    its terms worked out, and their ids wait in `new_ids` (its end there in `new_ends`) to be
-    stored as the next slot's."""
+class _UnitMap(dict[str, int]):
+    """Unit of text (tokenize.text_units) -> its slot: slot u's terms are terms[u], and their ids
+    in the term table of generation gen[u] are ids[ptr[u]:ptr[u + 1]].
 
-    def __init__(self, term_ids: _TermIds) -> None:
+    A unit not seen yet has its terms worked out once; their ids wait in `new_ids` (the unit's
+    end there in `new_ends`) until `store_new`. When the term table starts again, the map stays:
+    a unit's ids are looked up again from its terms (hashing, not tokenising, anew).
+    """
+
+    def __init__(self) -> None:
         super().__init__()
-        self.term_ids = term_ids
+        self.terms: list[tuple[str, ...]] = []
+        self.ptr = np.zeros(1024, dtype=np.int64)
+        self.ids = np.zeros(1024, dtype=np.int64)
+        self.gen = np.zeros(1024, dtype=np.int64)
+        self.term_ids = _TermIds()  # the current term table's, set by lookup
         self.new_ids: list[int] = []
         self.new_ends: list[int] = []
 
     def __missing__(self, unit: str) -> int:
-        self.new_ids += map(self.term_ids.__getitem__, unit_terms(unit))
+        terms = unit_terms(unit)
+        self.terms.append(terms)
+        self.new_ids += map(self.term_ids.__getitem__, terms)
         self.new_ends.append(len(self.new_ids))
         self[unit] = slot = len(self)
         return slot
+
+    def lookup(
+        self, table: _TermTable, units: Iterable[str], count: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The term ids (in `table`) of `count` units, one unit's after the other, learning
+        new units and terms; and how many terms each unit has."""
+        self.term_ids = table.ids
+        slots = np.fromiter(map(self.__getitem__, units), dtype=np.int64, count=count)
+        self._store_new(table.generation)
+        stale = slots[self.gen[slots] != table.generation]
+        if stale.size:  # learned under an earlier term table: their ids again
+            self._renew(np.unique(stale), table)
+        table.learn_new()
+        starts = self.ptr[slots]
+        sizes = self.ptr[slots + 1] - starts
+        if sizes.min(initial=1) == 1 == sizes.max(initial=1):  # one term a unit: the usual
+            return self.ids[starts], sizes
+        shift = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        return self.ids[shift + np.arange(shift.size)], sizes
+
+    def _store_new(self, generation: int) -> None:
+        """The ids of the units given slots since the last call, into the arrays."""
+        if not self.new_ends:
+            return
+        first, end = len(self) - len(self.new_ends), len(self)  # the new slots
+        base = int(self.ptr[first])
+        stop = base + len(self.new_ids)
+        if end + 1 > len(self.ptr):
+            self.ptr, self.gen = _grown(self.ptr, end + 1), _grown(self.gen, end + 1)
+        if stop > len(self.ids):
+            self.ids = _grown(self.ids, stop)
+        self.ids[base:stop] = self.new_ids
+        self.ptr[first + 1 : end + 1] = np.asarray(self.new_ends) + base
+        self.gen[first:end] = generation
+        self.new_ids, self.new_ends = [], []
+
+    def _renew(self, slots: np.ndarray, table: _TermTable) -> None:
+        """Look up again, in `table`, the ids of the terms of `slots` (distinct)."""
+        starts = self.ptr[slots]
+        sizes = self.ptr[slots + 1] - starts
+        at = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+        terms = chain.from_iterable(map(self.terms.__getitem__, slots.tolist()))
+        self.ids[at + np.arange(at.size)] = table.lookup(terms, at.size, learn=False)
+        self.gen[slots] = table.generation
 
 
 def _grown(old: np.ndarray, size: int, used: int | None = None) -> np.ndarray:
@@ -101,49 +155,15 @@ class _TermTable:
         # in) arrays the size of the whole vocabulary: `seen` is all False between segments.
         self.seen = np.zeros(1024, dtype=bool)
         self.rank = np.zeros(1024, dtype=np.int64)
-        self.forget_units()
+        self.generation = next(_GENERATIONS)  # tells the unit map's ids of this table
 
-    def forget_units(self) -> None:
-        """Start the unit map again (the terms stay): slot u's term ids are
-        unit_terms[unit_ptr[u]:unit_ptr[u + 1]]."""
-        self.units = _UnitSlots(self.ids)
-        self.unit_ptr = np.zeros(1024, dtype=np.int64)
-        self.unit_terms = np.zeros(1024, dtype=np.int64)
-
-    def lookup(self, terms: Iterable[str], count: int) -> np.ndarray:
-        """The id of each of `count` terms (learning the new ones), as an int64 array."""
+    def lookup(self, terms: Iterable[str], count: int, *, learn: bool = True) -> np.ndarray:
+        """The id of each of `count` terms, as an int64 array; new terms get ids, and unless
+        `learn` is False (the caller calls learn_new) their digests and bytes at once."""
         found = np.fromiter(map(self.ids.__getitem__, terms), dtype=np.int64, count=count)
-        self.learn_new()
+        if learn:
+            self.learn_new()
         return found
-
-    def lookup_units(self, units: Iterable[str], count: int) -> tuple[np.ndarray, np.ndarray]:
-        """The term ids of `count` units, one unit's after the other (learning new units and
-        terms), and how many terms each unit has."""
-        slots = np.fromiter(map(self.units.__getitem__, units), dtype=np.int64, count=count)
-        self.learn_new()
-        self._store_new_units()
-        starts = self.unit_ptr[slots]
-        sizes = self.unit_ptr[slots + 1] - starts
-        if sizes.min(initial=1) == 1 == sizes.max(initial=1):  # one term a unit: the usual
-            return self.unit_terms[starts], sizes
-        shift = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-        return self.unit_terms[shift + np.arange(shift.size)], sizes
-
-    def _store_new_units(self) -> None:
-        """The term ids of the units given slots since the last call, into the unit arrays."""
-        units = self.units
-        if not units.new_ends:
-            return
-        first = len(units) - len(units.new_ends)  # the first new slot
-        base = int(self.unit_ptr[first])
-        stop = base + len(units.new_ids)
-        if len(units) + 1 > len(self.unit_ptr):
-            self.unit_ptr = _grown(self.unit_ptr, len(units) + 1)
-        if stop > len(self.unit_terms):
-            self.unit_terms = _grown(self.unit_terms, stop)
-        self.unit_terms[base:stop] = units.new_ids
-        self.unit_ptr[first + 1 : len(units) + 1] = np.asarray(units.new_ends) + base
-        units.new_ids, units.new_ends = [], []
 
     def learn_new(self) -> None:
         """Digests and bytes of the terms given ids since the last call."""
@@ -162,11 +182,13 @@ class _TermTable:
 
 # Terms remembered; past this the table starts again (about 150 bytes a term: ~75 MiB at most).
 CACHED_TERMS = 1 << 19
-# Units mapped to term ids; past this the unit map starts again. The same bound as the
-# tokenizer's own unit cache, which indexing no longer fills: about 130 bytes a unit (the unit,
-# its slot, a dict entry), at most ~130 MiB, filled only by indexing about a million paragraphs.
+# Units mapped to their terms and ids; past this the unit map starts again. The bound of the
+# tokenizer's own unit cache, which indexing no longer fills (the map takes its place): about
+# 230 bytes a unit, at most ~230 MiB, reached only by indexing about a million paragraphs.
 CACHED_UNITS = tokenize.CACHED_UNITS
+_GENERATIONS = count(1)
 _TABLE = _TermTable()
+_UNITS = _UnitMap()
 _TABLE_LOCK = threading.Lock()  # ids must not be handed out twice by threads indexing at once
 
 
@@ -175,9 +197,15 @@ def _table() -> _TermTable:
     global _TABLE
     if len(_TABLE.ids) >= CACHED_TERMS:
         _TABLE = _TermTable()
-    elif len(_TABLE.units) >= CACHED_UNITS:
-        _TABLE.forget_units()
     return _TABLE
+
+
+def _units() -> _UnitMap:
+    """The process's unit map (call with _TABLE_LOCK held), started again when full."""
+    global _UNITS
+    if len(_UNITS) >= CACHED_UNITS:
+        _UNITS = _UnitMap()
+    return _UNITS
 
 
 def build_segment(
@@ -206,7 +234,7 @@ def build_text_segment(
     np.cumsum(np.fromiter(map(len, units), np.int64, count=len(units)), out=unit_ends[1:])
     with _TABLE_LOCK:
         table = _table()
-        flat, sizes = table.lookup_units(chain.from_iterable(units), int(unit_ends[-1]))
+        flat, sizes = _units().lookup(table, chain.from_iterable(units), int(unit_ends[-1]))
         term_ends = np.zeros(sizes.size + 1, dtype=np.int64)  # where each unit's terms end
         np.cumsum(sizes, out=term_ends[1:])
         return _pack(report, nums, np.diff(term_ends[unit_ends]), table, flat, extras)
