@@ -526,8 +526,9 @@ def _merge_postings(parts: Sequence[dict[str, np.ndarray]], starts: np.ndarray) 
     )[order]
     by_term = _run_gather(run_from, run_len)
     post_term = np.repeat((np.cumsum(is_new) - 1).astype(np.int32), run_len)
-    post_doc = _cat(
-        [a["post_doc"] + start for a, start in zip(parts, starts, strict=False)], np.int32
+    post_doc = _cat(  # doc ids are int32: the sums stay int32, with no int64 temporaries
+        [a["post_doc"] + np.int32(start) for a, start in zip(parts, starts, strict=False)],
+        np.int32,
     )
     tf_type = max((a["post_tf"].dtype for a in parts), key=lambda d: d.itemsize, default="u1")
     first_runs = np.flatnonzero(is_new)  # each term's first run
@@ -601,8 +602,8 @@ def _store_postings(
         "dense_tf": dense_tf,
         "dense_impact": dense_impact,
         "term_ptr": term_ptr,
-        "post_doc": post_doc[sparse].astype("<i4"),
-        "post_tf": post_tf[sparse].astype(tf_type),
+        "post_doc": post_doc[sparse].astype("<i4", copy=False),
+        "post_tf": post_tf[sparse].astype(tf_type, copy=False),
         "post_impact": impact[sparse],
     }
 

@@ -67,7 +67,9 @@ class _UnitMap(dict[str, int]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.terms: list[tuple[str, ...]] = []
+        # an object array, not a list: the garbage collector does not walk through it
+        self.terms = np.empty(1024, dtype=object)
+        self.new_terms: list[tuple[str, ...]] = []
         self.ptr = np.zeros(1024, dtype=np.int64)
         self.ids = np.zeros(1024, dtype=np.int64)
         self.gen = np.zeros(1024, dtype=np.int64)
@@ -77,19 +79,17 @@ class _UnitMap(dict[str, int]):
 
     def __missing__(self, unit: str) -> int:
         terms = unit_terms(unit)
-        self.terms.append(terms)
+        self.new_terms.append(terms)
         self.new_ids += map(self.term_ids.__getitem__, terms)
         self.new_ends.append(len(self.new_ids))
         self[unit] = slot = len(self)
         return slot
 
-    def lookup(
-        self, table: _TermTable, units: Iterable[str], count: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The term ids (in `table`) of `count` units, one unit's after the other, learning
-        new units and terms; and how many terms each unit has."""
+    def lookup(self, table: _TermTable, units: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The term ids (in `table`) of the units, one unit's after the other, learning new
+        units and terms; and how many terms each unit has."""
         self.term_ids = table.ids
-        slots = np.fromiter(map(self.__getitem__, units), dtype=np.int64, count=count)
+        slots = np.fromiter(map(self.__getitem__, units), dtype=np.int64)
         self._store_new(table.generation)
         stale = slots[self.gen[slots] != table.generation]
         if stale.size:  # learned under an earlier term table: their ids again
@@ -111,19 +111,21 @@ class _UnitMap(dict[str, int]):
         stop = base + len(self.new_ids)
         if end + 1 > len(self.ptr):
             self.ptr, self.gen = _grown(self.ptr, end + 1), _grown(self.gen, end + 1)
+            self.terms = _grown(self.terms, end + 1)
         if stop > len(self.ids):
             self.ids = _grown(self.ids, stop)
         self.ids[base:stop] = self.new_ids
         self.ptr[first + 1 : end + 1] = np.asarray(self.new_ends) + base
         self.gen[first:end] = generation
-        self.new_ids, self.new_ends = [], []
+        self.terms[first:end] = np.fromiter(self.new_terms, dtype=object, count=end - first)
+        self.new_ids, self.new_ends, self.new_terms = [], [], []
 
     def _renew(self, slots: np.ndarray, table: _TermTable) -> None:
         """Look up again, in `table`, the ids of the terms of `slots` (distinct)."""
         starts = self.ptr[slots]
         sizes = self.ptr[slots + 1] - starts
         at = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-        terms = chain.from_iterable(map(self.terms.__getitem__, slots.tolist()))
+        terms = chain.from_iterable(self.terms[slots])
         self.ids[at + np.arange(at.size)] = table.lookup(terms, at.size, learn=False)
         self.gen[slots] = table.generation
 
@@ -225,16 +227,19 @@ def build_text_segment(
 ) -> bytes:
     """build_segment of each paragraph's terms, those of its `texts` one after the other as
     tokenize gives them; the texts' units are mapped straight to term ids by the term table."""
-    units = [
-        text_units(doc[0]) if len(doc) == 1 else [u for text in doc for u in text_units(text)]
-        for doc in texts
-    ]
     nums = _numbers(report, numbers, len(texts))
-    unit_ends = np.zeros(len(units) + 1, dtype=np.int64)  # where each doc's units end
-    np.cumsum(np.fromiter(map(len, units), np.int64, count=len(units)), out=unit_ends[1:])
+    per_doc: list[int] = []  # each doc's number of units
+
+    def units_of(doc: Sequence[str]) -> list[str]:  # a doc's units, each list dropped once read
+        units = text_units(doc[0]) if len(doc) == 1 else [u for t in doc for u in text_units(t)]
+        per_doc.append(len(units))
+        return units
+
     with _TABLE_LOCK:
         table = _table()
-        flat, sizes = _units().lookup(table, chain.from_iterable(units), int(unit_ends[-1]))
+        flat, sizes = _units().lookup(table, chain.from_iterable(map(units_of, texts)))
+        unit_ends = np.zeros(len(texts) + 1, dtype=np.int64)  # where each doc's units end
+        np.cumsum(per_doc, out=unit_ends[1:])
         term_ends = np.zeros(sizes.size + 1, dtype=np.int64)  # where each unit's terms end
         np.cumsum(sizes, out=term_ends[1:])
         return _pack(report, nums, np.diff(term_ends[unit_ends]), table, flat, extras)
