@@ -1,10 +1,10 @@
 """Benchmark building the whole index, an old tree of the code beside this one.
 
-    git -C /work/main archive 6ce673e | tar -x -C /tmp/build5-old
-    uv run --group bench python benchmarks/bench_build.py --old /tmp/build5-old --sizes 100000
-    git -C . archive HEAD | tar -x -C /tmp/build5-new   # optional: measure a fixed commit
-    nice uv run --group bench python benchmarks/bench_build.py --old /tmp/build5-old \\
-        --new /tmp/build5-new --sizes 1000000 --work /tmp/bench-build5 \\
+    git -C /work/main archive 6ce673e | tar -x -C /tmp/build6-old
+    uv run --group bench python benchmarks/bench_build.py --old /tmp/build6-old --sizes 100000
+    git -C . archive HEAD | tar -x -C /tmp/build6-new   # optional: measure a fixed commit
+    nice uv run --group bench python benchmarks/bench_build.py --old /tmp/build6-old \\
+        --new /tmp/build6-new --sizes 1000000 --work /tmp/bench-build6 \\
         --out benchmarks/results/DATE-build.txt
 
 The build phase is bench_ask.py's: each synthetic report (benchmarks/synth.py, seed 20180131,
@@ -15,7 +15,8 @@ are written (`Store.put_report`), then the index is merged (`Searcher.rebuild`),
 memory-mapped index file. Each build runs in its own process (`--worker`), importing
 `retrieval` from the tree it measures; old and new alternate (old, new, old, new, ...), so
 machine load hits both alike. The figure is CPU time (process_time, all threads) per paragraph,
-median over the repeats; ratio = old / new.
+median over the repeats; ratio = old / new. Each build's peak RSS (ru_maxrss, the whole worker
+process: the corpus read, the caches, the index) is reported beside it.
 
 The last line is machine-readable: `bench: N=… old_us=… new_us=… ratio=…` (the largest size).
 """
@@ -28,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -98,6 +100,7 @@ async def _build(corpus: Path, n: int, db: Path) -> dict:
         "segments_rows_cpu_us": cpu_rows / n * 1e6,
         "merge_cpu_us": (cpu - cpu_rows) / n * 1e6,
         "wall_s": time.perf_counter() - t0,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "tree": str(Path(retrieval.__file__).parent.parent),
     }
 
@@ -124,7 +127,7 @@ def main() -> None:
     parser.add_argument("--new", type=Path, default=ROOT, help="the tree to compare (this one)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-build5"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-build6"))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -176,7 +179,8 @@ def main() -> None:
             f" {old['segments_rows_cpu_us']:.0f}, merge {old['merge_cpu_us']:.0f}), new"
             f" {new['cpu_us']:.0f} us/para (segments and rows {new['segments_rows_cpu_us']:.0f},"
             f" merge {new['merge_cpu_us']:.0f}), ratio {ratio:.2f};"
-            f" wall old {old['wall_s']:.1f} s, new {new['wall_s']:.1f} s"
+            f" wall old {old['wall_s']:.1f} s, new {new['wall_s']:.1f} s;"
+            f" peak RSS old {old['peak_rss_mib']:.0f} MiB, new {new['peak_rss_mib']:.0f} MiB"
         )
         lines.append(line)
         print(line, flush=True)

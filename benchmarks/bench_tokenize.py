@@ -18,8 +18,10 @@ so machine load hits both alike; each figure is the median over the repeats of C
   builds at 1M), caches emptied once at the start, then every paragraph once: a big ingest;
 - index a report: retrieval.search.build_segment (tokenise text, footnotes and heading, learn
   aliases and names, pack the segment) on 500-paragraph synthetic reports, per paragraph, with
-  the old tokenizer swapped in and with the new one (the rest of search.py is this branch's in
-  both, e.g. boilerplate footnotes found once per report: the old figure is a lower bound).
+  the old tokenizer's terms packed (segment.build_segment) and with the new path (each unit of
+  text straight to its term ids, segment.build_text_segment); the rest of search.py is this
+  branch's in both, e.g. boilerplate footnotes found once per report: the old figure is a
+  lower bound.
   One process, one core.
 
 The last line is machine-readable:
@@ -45,18 +47,22 @@ sys.path[:0] = [str(HERE), str(ROOT)]
 import synth  # noqa: E402
 
 import retrieval.search as search  # noqa: E402
+import retrieval.segment as segment  # noqa: E402
 import retrieval.tokenize as new  # noqa: E402
 from corpus.files import bundled_reports  # noqa: E402
 from corpus.model import Paragraph, Report, ReportMeta  # noqa: E402
 from tests.retrieval import reference_tokenize as old  # noqa: E402
 
 IMPLS = {"old": old, "new": new}
+NEW_TEXT_SEGMENT = segment.build_text_segment
 
 
 def empty_caches() -> None:
-    """Forget every cached word and unit, in both tokenizers."""
+    """Forget every cached word and unit, in both tokenizers (and the unit map that indexing
+    uses instead of the new tokenizer's unit cache)."""
     old._word_pieces.cache_clear()
     new._word_pieces.cache_clear()
+    segment._UNITS = segment._UnitMap()
     new._UNIT_TERMS.clear()
     new._UNIT_SPANS.clear()
 
@@ -68,16 +74,26 @@ def per_paragraph_us(fn: Callable[[str], object], texts: Sequence[str]) -> float
     return (time.process_time() - t0) / len(texts) * 1e6
 
 
+def _old_text_segment(
+    report: str, numbers: Sequence[int], texts: Sequence[Sequence[str]], extras: bytes = b""
+) -> bytes:
+    """segment.build_text_segment the old way: the old tokenizer's terms, then their ids."""
+    terms = [[term for text in doc for term in old.tokenize(text)] for doc in texts]
+    return segment.build_segment(report, numbers, terms, extras)
+
+
 def build_us(reports: Sequence[Report], impl: str) -> float:
-    """CPU per paragraph of search.build_segment with one tokenizer or the other."""
-    search.tokenize = IMPLS[impl].tokenize  # search.py calls tokenize() by this name
+    """CPU per paragraph of search.build_segment with one tokenizer or the other: the new one
+    maps the texts' units straight to term ids (segment.build_text_segment)."""
+    if impl == "old":  # search.py calls segment.build_text_segment by this name
+        segment.build_text_segment = _old_text_segment
     try:
         t0 = time.process_time()
         for report in reports:
             search.build_segment(report)
         return (time.process_time() - t0) / sum(len(r.paragraphs) for r in reports) * 1e6
     finally:
-        search.tokenize = new.tokenize
+        segment.build_text_segment = NEW_TEXT_SEGMENT
 
 
 def synthetic_reports(n: int) -> list[Report]:

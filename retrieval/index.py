@@ -507,7 +507,8 @@ def _okapi_idf(n: int, df: np.ndarray) -> tuple[np.ndarray, float]:
 def _merge_postings(parts: Sequence[dict[str, np.ndarray]], starts: np.ndarray) -> dict:
     """Global term ids (rank in digest order) and one posting list per term, doc-ascending.
 
-    The "post_term" entry is the term of each posting, for _store_postings to consume.
+    The "post_term" entry is the term of each posting and "df" each term's number of postings,
+    for _store_postings to consume.
     """
     hi = _cat([a["hash_hi"] for a in parts], np.uint64)
     lo = _cat([a["hash_lo"] for a in parts], np.uint64)
@@ -525,13 +526,16 @@ def _merge_postings(parts: Sequence[dict[str, np.ndarray]], starts: np.ndarray) 
     )[order]
     by_term = _run_gather(run_from, run_len)
     post_term = np.repeat((np.cumsum(is_new) - 1).astype(np.int32), run_len)
-    post_doc = _cat(
-        [a["post_doc"] + start for a, start in zip(parts, starts, strict=False)], np.int32
+    post_doc = _cat(  # doc ids are int32: the sums stay int32, with no int64 temporaries
+        [a["post_doc"] + np.int32(start) for a, start in zip(parts, starts, strict=False)],
+        np.int32,
     )
     tf_type = max((a["post_tf"].dtype for a in parts), key=lambda d: d.itemsize, default="u1")
+    first_runs = np.flatnonzero(is_new)  # each term's first run
     return {
         "hash_hi": hi[is_new].astype("<u8"),
         "hash_lo": lo[is_new].astype("<u8"),
+        "df": np.add.reduceat(run_len, first_runs) if first_runs.size else run_len,
         "post_term": post_term,
         "post_doc": post_doc[by_term],
         "post_tf": _cat([a["post_tf"] for a in parts], tf_type)[by_term],
@@ -577,8 +581,8 @@ def _store_postings(
 ) -> dict[str, np.ndarray]:
     """Split merged postings: common terms become dense rows, the rest stay CSR by term."""
     post_term, post_doc, post_tf = arrays.pop("post_term"), arrays["post_doc"], arrays["post_tf"]
+    df = arrays.pop("df")
     n, n_terms = doc_len.size, arrays["hash_hi"].size
-    df = np.bincount(post_term, minlength=n_terms)
     impact = _impacts32(post_doc, post_tf, doc_len, avgdl)
     tf_type = tf_dtype(int(post_tf.max(initial=0)))
     dense = np.flatnonzero(df >= np.ceil(n * dense_share))
@@ -590,14 +594,16 @@ def _store_postings(
     at = ((np.cumsum(is_dense) - 1)[post_term[in_dense]], post_doc[in_dense])
     dense_tf[at], dense_impact[at] = post_tf[in_dense], impact[in_dense]
     sparse = ~in_dense
+    term_ptr = np.zeros(n_terms + 1, dtype="<i8")  # postings are by term: counts add up
+    np.cumsum(np.where(is_dense, 0, df), out=term_ptr[1:])
     return {
         "df": df.astype("<i4"),
         "dense_terms": dense.astype("<i4"),
         "dense_tf": dense_tf,
         "dense_impact": dense_impact,
-        "term_ptr": np.searchsorted(post_term[sparse], np.arange(n_terms + 1)).astype("<i8"),
-        "post_doc": post_doc[sparse].astype("<i4"),
-        "post_tf": post_tf[sparse].astype(tf_type),
+        "term_ptr": term_ptr,
+        "post_doc": post_doc[sparse].astype("<i4", copy=False),
+        "post_tf": post_tf[sparse].astype(tf_type, copy=False),
         "post_impact": impact[sparse],
     }
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.segment import pack_arrays, unpack_arrays
+from retrieval.segment import unpack_arrays, write_arrays
 
 INDEX_FILE_MAGIC = b"RBIDX1\n"
 _SMALL_BYTES = 1 << 20  # blobs under this are copied to bytes (JSON metadata is parsed)
@@ -45,7 +45,7 @@ def write_index_file(db: Path, index_id: str, blobs: Mapping[str, bytes]) -> boo
     try:
         folder.mkdir(exist_ok=True)
         with temporary.open("wb") as out:
-            out.write(pack_arrays({"index_id": index_id}, arrays, INDEX_FILE_MAGIC))
+            write_arrays(out, {"index_id": index_id}, arrays, INDEX_FILE_MAGIC)
         os.replace(temporary, target)
     except OSError:
         with contextlib.suppress(OSError):

@@ -90,14 +90,18 @@ def _context_terms(
     paragraph: Paragraph, options: SearchOptions, boilerplate: frozenset[str]
 ) -> list[str]:
     """The terms a paragraph is indexed under besides its text's: footnotes, heading."""
-    terms: list[str] = []
-    if options.footnotes:
-        for footnote in paragraph.footnotes:
-            if _footnote_key(footnote.text) not in boilerplate:
-                terms += tokenize(footnote.text)
+    return [t for text in _context_texts(paragraph, options, boilerplate) for t in tokenize(text)]
+
+
+def _context_texts(
+    paragraph: Paragraph, options: SearchOptions, boilerplate: frozenset[str]
+) -> list[str]:
+    """The texts of _context_terms: the footnotes the paragraph cites, its heading."""
+    texts = [f.text for f in paragraph.footnotes] if options.footnotes else []
+    texts = [text for text in texts if _footnote_key(text) not in boilerplate]
     if options.headings and paragraph.section:
-        terms += tokenize(paragraph.section[-1])
-    return terms
+        texts.append(paragraph.section[-1])
+    return texts
 
 
 def boilerplate_footnotes(report: Report) -> frozenset[str]:
@@ -138,10 +142,10 @@ def build_segment(report: Report, options: SearchOptions = DEFAULT_OPTIONS) -> b
         }
     ).encode()
     boilerplate = boilerplate_footnotes(report)  # once per report, not once per paragraph
-    return segment.build_segment(
+    return segment.build_text_segment(  # paragraph_terms, tokenised straight to term ids
         report.symbol,
         [p.number for p in report.paragraphs],
-        [paragraph_terms(p, options, boilerplate) for p in report.paragraphs],
+        [[p.text, *_context_texts(p, options, boilerplate)] for p in report.paragraphs],
         extras,
     )
 

@@ -220,7 +220,7 @@ _UNIT_SPANS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
 def tokenize(text: str) -> list[str]:
     """Search terms of `text`, in order; used for paragraphs and questions alike."""
-    units = _units(text)
+    units = text_units(text)
     found = list(map(_UNIT_TERMS.get, units))
     if None in found:  # units not seen yet: learn just those
         for i in compress(range(len(found)), map(is_, found, repeat(None))):
@@ -242,7 +242,7 @@ def find_terms(text: str, wanted: Container[str] | None) -> list[Term]:
     terms: list[Term] = []
     add = terms.append
     base = 0
-    for unit in _units(text):
+    for unit in text_units(text):
         base = text.find(unit, base)  # units are in order, whitespace between: the next one
         for term, start, end in _unit_spans(unit):
             if wanted is None or term in wanted:
@@ -257,7 +257,7 @@ def term_offsets(text: str) -> list[tuple[str, int, int]]:
     add = found.append
     known = _UNIT_SPANS
     base = 0
-    for unit in _units(text):
+    for unit in text_units(text):
         base = text.find(unit, base)  # units are in order, whitespace between: the next one
         spans = known.get(unit)
         for term, start, end in _unit_spans(unit) if spans is None else spans:
@@ -266,9 +266,10 @@ def term_offsets(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def _units(text: str) -> list[str]:
+def text_units(text: str) -> list[str]:
     """The whitespace-delimited units of text (str.split() splits on the same characters as
-    the pattern's \\s), joining "2253 (2015)"-like ones."""
+    the pattern's \\s), joining "2253 (2015)"-like ones: tokenize(text) is the terms of each
+    unit (unit_terms), one after the other."""
     if "(" in text and _JOINS_UNITS.search(text):
         return _UNIT.findall(text)
     return text.split()
@@ -277,15 +278,20 @@ def _units(text: str) -> list[str]:
 def _unit_terms(unit: str) -> tuple[str, ...]:
     terms = _UNIT_TERMS.get(unit)
     if terms is None:
-        if unit.isascii() and unit.isalpha():  # a plain word: NFKC and the pattern change nothing
-            word = unit.lower()
-            terms = _terms_of_word(word[:-1] if _PLURAL_ACRONYM.match(unit) else word)
-        else:
-            terms = tuple(found.term for found in _iter_terms(unit))
+        terms = unit_terms(unit)
         if len(_UNIT_TERMS) >= CACHED_UNITS:
             _UNIT_TERMS.clear()
         _UNIT_TERMS[unit] = terms
     return terms
+
+
+def unit_terms(unit: str) -> tuple[str, ...]:
+    """The terms of one unit of text_units, worked out anew (not cached): for a caller that
+    keeps its own map from units (segment.py's term table maps them straight to term ids)."""
+    if unit.isascii() and unit.isalpha():  # a plain word: NFKC and the pattern change nothing
+        word = unit.lower()
+        return _terms_of_word(word[:-1] if _PLURAL_ACRONYM.match(unit) else word)
+    return tuple(found.term for found in _iter_terms(unit))
 
 
 def _unit_spans(unit: str) -> tuple[tuple[str, int, int], ...]:

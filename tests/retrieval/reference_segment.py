@@ -3,17 +3,19 @@
 A frozen copy of retrieval/segment.build_segment at commit 74c1a09 (2026-11-30), which hashed
 and encoded every distinct term of every report. tests/retrieval/test_segment_reference.py
 holds the fast packer to it byte for byte. If the format changes on purpose (with
-SEGMENT_MAGIC), change it here the same way.
+SEGMENT_MAGIC), change it here the same way. `pack_arrays` is the container writer as it was
+at commit 7231882, before it could stream to a file.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from retrieval.segment import SEGMENT_MAGIC, pack_arrays, tf_dtype
+from retrieval.segment import SEGMENT_MAGIC, tf_dtype
 
 
 def hash_terms(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -58,3 +60,16 @@ def build_segment(
         "extras": np.frombuffer(extras, dtype=np.uint8),
     }
     return pack_arrays({"report": report}, arrays, SEGMENT_MAGIC)
+
+
+def pack_arrays(header: dict[str, object], arrays: Mapping[str, np.ndarray], magic: bytes) -> bytes:
+    layout, chunks, offset = {}, [], 0
+    for name, arr in arrays.items():
+        raw = np.ascontiguousarray(arr).tobytes()
+        layout[name] = [arr.dtype.str, list(arr.shape), offset, len(raw)]
+        pad = -len(raw) % 8
+        chunks.append(raw + b"\0" * pad)
+        offset += len(raw) + pad
+    head = json.dumps({**header, "arrays": layout}).encode()
+    head += b" " * (-(len(magic) + 8 + len(head)) % 8)
+    return magic + len(head).to_bytes(8, "little") + head + b"".join(chunks)

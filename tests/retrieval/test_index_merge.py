@@ -14,7 +14,8 @@ from retrieval.segment import build_segment, read_segment
 
 
 def reference_merge(parts: Sequence[dict[str, np.ndarray]], starts: np.ndarray) -> dict:
-    """index._merge_postings as it was at 74c1a09 (a stable argsort of every posting)."""
+    """index._merge_postings as it was at 74c1a09 (a stable argsort of every posting), with the
+    postings per term ("df") as _store_postings then counted them (a bincount)."""
     hi = np.concatenate([a["hash_hi"] for a in parts]).astype(np.uint64)
     lo = np.concatenate([a["hash_lo"] for a in parts]).astype(np.uint64)
     order = np.lexsort((lo, hi))
@@ -35,6 +36,7 @@ def reference_merge(parts: Sequence[dict[str, np.ndarray]], starts: np.ndarray) 
     return {
         "hash_hi": hi[order][is_new].astype("<u8"),
         "hash_lo": lo[order][is_new].astype("<u8"),
+        "df": np.bincount(post_term, minlength=int(is_new.sum())),
         "post_term": post_term[by_term],
         "post_doc": post_doc.astype(np.int32)[by_term],
         "post_tf": np.concatenate([a["post_tf"].astype(tf_type) for a in parts])[by_term],
@@ -81,3 +83,25 @@ def test_digests_sharing_their_high_half_still_merge_in_digest_order(
     parts, starts = _parts(segments)
     parts = [{**a, "hash_hi": np.zeros_like(a["hash_hi"]), "hash_lo": a["hash_hi"]} for a in parts]
     _assert_same(index._merge_postings(parts, starts), reference_merge(parts, starts))
+
+
+@settings(max_examples=80, deadline=None)
+@given(SEGMENTS, st.sampled_from([0.0, 0.2, 0.5, 1.0]))
+def test_stored_postings_equal_a_search_of_the_sorted_terms(
+    segments: list[list[list[str]]], dense_share: float
+) -> None:
+    """Common terms become dense rows; the rest's term_ptr is where each term's postings start
+    among the sparse ones, as a search of their sorted terms found it (the code at 7231882)."""
+    parts, starts = _parts(segments)
+    merged = reference_merge(parts, starts)
+    post_term = merged.pop("post_term")
+    n = int(starts[-1])
+    doc_len = np.concatenate([a["doc_len"] for a in parts]).astype(np.int64)
+    avgdl = float(doc_len.mean()) if n else 0.0
+    stored = index._store_postings({**merged, "post_term": post_term}, doc_len, avgdl, dense_share)
+    df = np.bincount(post_term, minlength=merged["hash_hi"].size)
+    sparse = ~np.isin(post_term, np.flatnonzero(df >= np.ceil(n * dense_share)))
+    expected = np.searchsorted(post_term[sparse], np.arange(df.size + 1))
+    assert stored["term_ptr"].tolist() == expected.tolist()
+    assert stored["df"].tolist() == df.tolist()
+    assert stored["post_doc"].tolist() == merged["post_doc"][sparse].tolist()

@@ -4,10 +4,12 @@ index merged from segments and every answer stay the same (issue 9, a faster bui
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,3 +94,33 @@ def test_threads_indexing_at_once_get_the_reference_bytes() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert built == [reference_segment.build_segment("S/1", numbers, docs) for docs in reports]
+
+
+DTYPES = st.sampled_from(["u1", "<u2", "<i4", "<i8", "<u8", ">u8", "<f4", "<f8"])
+
+
+def _array(dtype: str, shape: tuple[int, ...], step: int, seed: int) -> np.ndarray:
+    values = np.random.default_rng(seed).integers(0, 2**16, size=shape)
+    return values.astype(dtype)[::step]  # step 2: every other row, not contiguous
+
+
+ARRAYS = st.builds(
+    _array,
+    DTYPES,
+    st.one_of(st.tuples(st.integers(0, 40)), st.tuples(st.integers(0, 9), st.integers(1, 5))),
+    st.sampled_from([1, 2]),
+    st.integers(0, 2**32),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=8), ARRAYS, max_size=6), st.text(max_size=8))
+def test_containers_written_or_packed_equal_the_reference_bytes(
+    arrays: dict[str, np.ndarray], name: str
+) -> None:
+    """The index file is written piece by piece; segments are packed whole: one layout."""
+    expected = reference_segment.pack_arrays({"index_id": name}, arrays, b"MAGIC\n")
+    assert segment.pack_arrays({"index_id": name}, arrays, b"MAGIC\n") == expected
+    out = io.BytesIO()
+    segment.write_arrays(out, {"index_id": name}, arrays, b"MAGIC\n")
+    assert out.getvalue() == expected
