@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot import discord_limits as limits
@@ -195,6 +195,14 @@ _MARKUP_PIECES = [
 
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(_MARKUP_PIECES)).map("".join))
+@example("+ a")
+@example("a\n -")
+@example("a\n 12. b")
+@example("@here")
+@example("<:x:1>")
+@example("</cmd:1>")
+@example("a # b")
+@example("a\\b")
 def test_escaping_skips_no_markup(raw: str) -> None:
     """The shortcut for text with nothing to escape gives what the five substitutions give."""
     assert escape_quoted(raw) == _escape_every_pattern(raw)
