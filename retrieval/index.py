@@ -457,8 +457,10 @@ class Bm25Index(Ranking):
             if mask is not None:
                 np.copyto(head, np.float32(0.0), where=~mask)
             margin = 1 - (1 - _MARGIN_PER_TERM * (len(terms) + 2)) / drift**2
-            # Narrower blocks mean fewer candidates; below 256 docs numpy's max gets slow.
-            width = min(1 << self._shift, max(256, 1 << max(self._n >> 11, 1).bit_length()))
+            # Narrower blocks mean fewer candidates, wider ones a faster pass for their maxima
+            # (at 1M docs, 1024 wide: 0.10 ms against 0.12 at 512, and 3% less for a top_k);
+            # below 256 docs numpy's max gets slow.
+            width = min(1 << self._shift, max(256, 1 << max(self._n >> 10, 1).bit_length()))
             candidates = _near_top(acc, width, k, margin)
         finally:
             touched = sum(hi - lo for lo, hi in spans)
