@@ -1,6 +1,7 @@
 """Where the time of one /ask goes: wall time of each phase of Library.ask + render_answer.
 
     uv run python benchmarks/ask_phases.py /tmp/reportbot-bench-ask/ask-1000000.sqlite3
+    uv run --group bench python benchmarks/ask_phases.py DB --tantivy   # as bench_ask interleaves
 
 Runs on a database bench_ask.py built (its queries.json beside it), the semantic layer off as
 there: 10 warm-up questions, then 2 passes over the 220 questions, one after the other. Each
@@ -13,10 +14,16 @@ nest: `answer_now` (everything `Library.ask` does in its one worker thread) hold
 when they cannot be) or, for a feedback round, `top_k`. A phase an ask does not reach counts 0
 for that ask. "(the thread switch and the loop)" is an ask's time outside `answer_now` and
 `render_answer`: handing the answer to the worker thread and back, and the generation check.
+
+With `--tantivy`, tantivy's two searches of the question (top 10 with stored text, count=False
+and count=True, on the index bench_ask.py built beside the database) run before each ask,
+untimed, as bench_ask.py interleaves them: what each phase costs when another engine has just
+used the CPU's caches.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import functools
 import json
@@ -86,8 +93,32 @@ PHASES = [
 ]
 
 
-async def measure(db: Path) -> None:
-    questions = [" ".join(t) for t in json.loads((db.parent / "queries.json").read_text())]
+def tantivy_search(db: Path) -> Callable[[list[str]], None]:
+    """bench_ask.py's tantivy side on the index built beside `db`: both searches of a query."""
+    sys.path[:0] = [str(ROOT / "benchmarks")]
+    import tantivy
+    from bench_ask import TOP, _tantivy_schema
+
+    schema = _tantivy_schema()
+    n = db.stem.rsplit("-", 1)[-1]
+    searcher = tantivy.Index.open(str(db.parent / f"tantivy-text-{n}")).searcher()
+
+    def search(tokens: list[str]) -> None:
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(schema, "body", t)) for t in tokens
+        ]
+        query = tantivy.Query.boolean_query(clauses)
+        for count in (False, True):
+            found = searcher.search(query, TOP, count=count)
+            [searcher.doc(address)["body"][0] for _score, address in found.hits]
+
+    return search
+
+
+async def measure(db: Path, interleave: bool) -> None:
+    tokens = json.loads((db.parent / "queries.json").read_text())
+    questions = [" ".join(t) for t in tokens]
+    other = tantivy_search(db) if interleave else None
     for owner, name in PHASES:
         _timed(owner, name)
     lib = await library.Library.open(db, bootstrap=False, semantic=False)
@@ -97,7 +128,9 @@ async def measure(db: Path) -> None:
         for question in questions[:WARMUP]:
             replies.render_answer(await lib.ask(question, k=10), link_base_url="https://x/")
         for _ in range(REPEATS):
-            for question in questions:
+            for question, words in zip(questions, tokens, strict=True):
+                if other is not None:
+                    other(words)
                 _spent.clear()
                 t0 = time.perf_counter()
                 replies.render_answer(await lib.ask(question, k=10), link_base_url="https://x/")
@@ -118,4 +151,8 @@ async def measure(db: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(measure(Path(sys.argv[1])))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--tantivy", action="store_true", help="interleave tantivy's searches")
+    args = parser.parse_args()
+    asyncio.run(measure(args.db, args.tantivy))

@@ -109,13 +109,25 @@ class AliasTable:
         self._names = [
             [(name, tuple(dict.fromkeys(tokenize(name)))) for name in g.names] for g in self.groups
         ]
+        # Which groups a question can match: those with a name typed in capitals (found in the
+        # text) and, by each term of their other names, those whose name's terms it holds.
+        self._by_case: list[int] = []
+        self._by_term: dict[str, list[int]] = {}
+        for i, names in enumerate(self._names):
+            if any(_is_case_sensitive(n, t) for n, t in names):
+                self._by_case.append(i)
+            for term in {term for n, t in names if not _is_case_sensitive(n, t) for term in t}:
+                self._by_term.setdefault(term, []).append(i)
 
     def find(self, question: str, terms: Sequence[str]) -> list[Match]:
         """Every group with a name in the question; a name in capitals that tokenises to
         nothing or to under three letters ("IS", "US") must be typed in capitals."""
         present = set(terms)
         found: list[Match] = []
-        for names in self._names:
+        candidates = set(self._by_case)
+        for term in present:
+            candidates.update(self._by_term.get(term, ()))
+        for names in (self._names[i] for i in sorted(candidates)):
             typed = [(n, t) for n, t in names if _is_in(n, t, question, present)]
             if not typed:
                 continue

@@ -62,6 +62,7 @@ _MARGIN_PER_TERM = 2e-6
 _CHUNK = 1 << 22  # postings per step when computing impacts at build time
 MAX_WEIGHT = 1e6  # query-term weights above this would overflow float32 accumulation
 _TINY = 1e-30  # a term contributing less than this (times its impacts) is no evidence
+_RESCALED = 1e-12  # multipliers rescaled for scoring stay within [this, 1 / this]
 
 
 # ---------------------------------------------------------------- the index
@@ -426,13 +427,23 @@ class Bm25Index(Ranking):
             range(len(terms)), key=lambda i: (not group[i], terms[i] not in self._dense_row)
         )
         counted_terms = sum(group)
+        # Approximate scores only choose the candidates, so any positive scale will do: in units
+        # of the longest sparse list's multiplier, its impacts are added as stored, with no
+        # multiplication pass over them (float32 rounding is relative: the margin still holds).
+        sparse = [i for i in range(len(terms)) if terms[i] not in self._dense_row]
+        unscaled = max(sparse, key=lambda i: spans[i][1] - spans[i][0], default=None)
+        unit = mults[unscaled] if unscaled is not None else 1.0
+        if not _RESCALED <= min(mults) / unit <= max(mults) / unit <= 1 / _RESCALED:
+            unscaled, unit = None, 1.0  # extreme weights: keep float32 far from its limits
         total: int | None = None
         try:
             for step, i in enumerate(order):
                 if counting and step == counted_terms:
                     total = _positive_count(head, mask)
-                (lo, hi), m, row = spans[i], mults[i], self._dense_row.get(terms[i])
-                if row is None:  # products into the reused buffer: no allocation per term
+                (lo, hi), m, row = spans[i], mults[i] / unit, self._dense_row.get(terms[i])
+                if i == unscaled:
+                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), impact[lo:hi])
+                elif row is None:  # products into the reused buffer: no allocation per term
                     scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
                     # add.at is ~25% faster with intp indices, conversion included
                     np.add.at(acc, post_doc[lo:hi].astype(np.intp), scaled)
@@ -446,8 +457,10 @@ class Bm25Index(Ranking):
             if mask is not None:
                 np.copyto(head, np.float32(0.0), where=~mask)
             margin = 1 - (1 - _MARGIN_PER_TERM * (len(terms) + 2)) / drift**2
-            # Narrower blocks mean fewer candidates; below 256 docs numpy's max gets slow.
-            width = min(1 << self._shift, max(256, 1 << max(self._n >> 11, 1).bit_length()))
+            # Narrower blocks mean fewer candidates, wider ones a faster pass for their maxima
+            # (at 1M docs, 1024 wide: 0.10 ms against 0.12 at 512, and 3% less for a top_k);
+            # below 256 docs numpy's max gets slow.
+            width = min(1 << self._shift, max(256, 1 << max(self._n >> 10, 1).bit_length()))
             candidates = _near_top(acc, width, k, margin)
         finally:
             touched = sum(hi - lo for lo, hi in spans)

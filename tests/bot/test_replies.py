@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot import discord_limits as limits
@@ -170,6 +170,42 @@ def test_line_start_markup_is_escaped(raw: str) -> None:
     escaped = escape_quoted(f"text\n{raw}")
     assert escaped.split("\n")[1].lstrip().startswith("\\")
     assert re.sub(r"\\(.)", r"\1", escaped) == f"text\n{raw}"
+
+
+def _escape_every_pattern(text: str) -> str:
+    """escape_quoted's five substitutions, each run whatever the text holds."""
+    text = re.sub(r"([\\*_~`|\[\]>#])", r"\\\1", text)
+    text = re.sub(r"^(\s*)([-+])", r"\1\\\2", text, flags=re.MULTILINE)
+    text = re.sub(r"^(\s*\d+)\.", r"\1\\.", text, flags=re.MULTILINE)
+    text = re.sub(r"@(everyone|here)", "@\u200b\\1", text)
+    return re.sub(r"<(?=[@#:/]|a:|t:)", "<\u200b", text)
+
+
+_MARKUP_PIECES = [
+    *"a1 \n\t.-+#>*_~`|[]\\@<:/&",
+    "@everyone",
+    "@here",
+    "12.",
+    "<:",
+    "</",
+    "<a:",
+    "<t:",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_MARKUP_PIECES)).map("".join))
+@example("+ a")
+@example("a\n -")
+@example("a\n 12. b")
+@example("@here")
+@example("<:x:1>")
+@example("</cmd:1>")
+@example("a # b")
+@example("a\\b")
+def test_escaping_skips_no_markup(raw: str) -> None:
+    """The shortcut for text with nothing to escape gives what the five substitutions give."""
+    assert escape_quoted(raw) == _escape_every_pattern(raw)
 
 
 def test_injection_in_a_cited_paragraph_renders_literally() -> None:
