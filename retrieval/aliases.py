@@ -127,14 +127,23 @@ class AliasTable:
         candidates = set(self._by_case)
         for term in present:
             candidates.update(self._by_term.get(term, ()))
-        for names in (self._names[i] for i in sorted(candidates)):
-            typed = [(n, t) for n, t in names if _is_in(n, t, question, present)]
-            if not typed:
-                continue
-            name, best = max(typed, key=lambda nt: len(nt[1]))
-            others = tuple(dict.fromkeys(t for _n, t in names if t and t != best))
-            found.append(Match(name, best, others))
+        for i in sorted(candidates):
+            match = _match(self._names[i], question, present)
+            if match is not None:
+                found.append(match)
         return found
+
+
+def _match(
+    names: Sequence[tuple[str, tuple[str, ...]]], question: str, present: set[str]
+) -> Match | None:
+    """The group's longest name typed in the question, and its other names; None if none is."""
+    typed = [(n, t) for n, t in names if _is_in(n, t, question, present)]
+    if not typed:
+        return None
+    name, best = max(typed, key=lambda nt: len(nt[1]))
+    others = tuple(dict.fromkeys(t for _n, t in names if t and t != best))
+    return Match(name, best, others)
 
 
 def _is_in(name: str, terms: tuple[str, ...], question: str, present: set[str]) -> bool:

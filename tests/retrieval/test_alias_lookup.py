@@ -6,22 +6,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.aliases import AliasGroup, AliasTable, Match, _is_in, curated_aliases
+from retrieval.aliases import AliasGroup, AliasTable, Match, _match, curated_aliases
 from retrieval.tokenize import tokenize
 
 
 def every_group(table: AliasTable, question: str, terms: list[str]) -> list[Match]:
     """AliasTable.find as it was: each group's names tested in turn."""
-    present = set(terms)
-    found = []
-    for names in table._names:
-        typed = [(n, t) for n, t in names if _is_in(n, t, question, present)]
-        if not typed:
-            continue
-        name, best = max(typed, key=lambda nt: len(nt[1]))
-        others = tuple(dict.fromkeys(t for _n, t in names if t and t != best))
-        found.append(Match(name, best, others))
-    return found
+    matches = (_match(names, question, set(terms)) for names in table._names)
+    return [m for m in matches if m is not None]
 
 
 CURATED = AliasTable(curated_aliases())
