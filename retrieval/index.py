@@ -321,14 +321,8 @@ class Bm25Index(Ranking):
         self, query: Sequence[str], weights: Sequence[float] | None
     ) -> tuple[list[int], list[float]]:
         """Distinct known terms and their multipliers (idf x summed weights), zeros dropped."""
-        if weights is None:
-            weights = [1.0] * len(query)
-        if len(weights) != len(query):
-            raise ValueError("one weight per query term")
         coef: dict[int, float] = {}
-        for token, w in zip(query, weights, strict=True):
-            if not 0 <= w <= MAX_WEIGHT:  # also refuses NaN
-                raise ValueError(f"weights must be between 0 and {MAX_WEIGHT:g}, not {w!r}")
+        for token, w in zip(query, checked_weights(query, weights), strict=True):
             t = self._term_id(token)
             if t is not None:
                 coef[t] = coef.get(t, 0.0) + float(w)
@@ -357,12 +351,7 @@ class Bm25Index(Ranking):
         return hit
 
     def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        if allowed is None:
-            return None
-        mask = np.asarray(allowed)
-        if mask.dtype != np.bool_ or mask.shape != (self._n,):
-            raise ValueError(f"allowed must be a boolean array of {self._n} docs")
-        return mask
+        return checked_mask(allowed, self._n)
 
     def matching_count(self, query: Sequence[str], allowed: np.ndarray | None = None) -> int:
         """How many docs (within `allowed`) score above zero."""
@@ -499,6 +488,28 @@ class Bm25Index(Ranking):
 
 
 # ---------------------------------------------------------------- pure helpers
+
+
+def checked_weights(query: Sequence[str], weights: Sequence[float] | None) -> Sequence[float]:
+    """One weight per query term (1 each by default), each within 0..MAX_WEIGHT."""
+    if weights is None:
+        return [1.0] * len(query)
+    if len(weights) != len(query):
+        raise ValueError("one weight per query term")
+    for w in weights:
+        if not 0 <= w <= MAX_WEIGHT:  # also refuses NaN
+            raise ValueError(f"weights must be between 0 and {MAX_WEIGHT:g}, not {w!r}")
+    return weights
+
+
+def checked_mask(allowed: np.ndarray | None, n: int) -> np.ndarray | None:
+    """`allowed` as a boolean mask of the n docs (None: every doc)."""
+    if allowed is None:
+        return None
+    mask = np.asarray(allowed)
+    if mask.dtype != np.bool_ or mask.shape != (n,):
+        raise ValueError(f"allowed must be a boolean array of {n} docs")
+    return mask
 
 
 def _cat(arrays: Sequence[np.ndarray], dtype: DTypeLike) -> np.ndarray:

@@ -30,7 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.index import EPSILON, MAX_WEIGHT, Bm25Index, DocKeys, Ranking
+from retrieval.index import (
+    EPSILON,
+    Bm25Index,
+    DocKeys,
+    Ranking,
+    checked_mask,
+    checked_weights,
+)
 from retrieval.segment import hash_terms, read_segment
 
 SMALL_SHARE = 0.05  # the base is due for a rebuild when small tiers hold more of the docs
@@ -257,14 +264,8 @@ class TieredIndex(Ranking):
         self, query: Sequence[str], weights: Sequence[float] | None
     ) -> tuple[list[_Term], list[float]]:
         """As Bm25Index._plan, with the live collection's idf."""
-        if weights is None:
-            weights = [1.0] * len(query)
-        if len(weights) != len(query):
-            raise ValueError("one weight per query term")
         coef: dict[str, float] = {}
-        for token, w in zip(query, weights, strict=True):
-            if not 0 <= w <= MAX_WEIGHT:
-                raise ValueError(f"weights must be between 0 and {MAX_WEIGHT:g}, not {w!r}")
+        for token, w in zip(query, checked_weights(query, weights), strict=True):
             if self._term(token).df > 0:
                 coef[token] = coef.get(token, 0.0) + float(w)
         terms = [self._term(t) for t in coef]
@@ -274,12 +275,7 @@ class TieredIndex(Ranking):
         return [t for t, _m in kept], [m for _t, m in kept]
 
     def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        if allowed is None:
-            return None
-        mask = np.asarray(allowed)
-        if mask.dtype != np.bool_ or mask.shape != (self._n,):
-            raise ValueError(f"allowed must be a boolean array of {self._n} docs")
-        return mask
+        return checked_mask(allowed, self._n)
 
     @cached_property
     def _maps(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
