@@ -112,11 +112,27 @@ class DocKeys(Sequence[tuple[str, int]]):
 
 
 class Ranking:
-    """top_k and top_k_counted, shared by the one-piece index and the tiered one: they differ
-    only in how terms are planned and ranked (each defines `_plan`, `_mask`, `_all_scores`,
-    `matching_count` and `_ranked`), not in these rules."""
+    """top_k and top_k_counted, and the doc-range lookups, shared by the one-piece index and the
+    tiered one: they differ only in how terms are planned and ranked (each defines `_plan`,
+    `_all_scores`, `matching_count` and `_ranked`), not in these rules."""
 
     _n: int
+    _reports: tuple[tuple[str, int, int], ...]  # (report, first doc, end) in doc order
+    _slices: dict[str, slice]
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def reports(self) -> tuple[str, ...]:
+        return tuple(r for r, _s, _e in self._reports)
+
+    def report_slice(self, report: str) -> slice:
+        """The contiguous doc range of one report; KeyError if it is not indexed."""
+        return self._slices[report]
+
+    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        return checked_mask(allowed, self._n)
 
     def _ranked(
         self, terms: list, mults: list[float], k: int, mask: np.ndarray | None, counted: list | None
@@ -242,17 +258,6 @@ class Bm25Index(Ranking):
 
     # -- lookups
 
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def reports(self) -> tuple[str, ...]:
-        return tuple(r for r, _s, _e in self._reports)
-
-    def report_slice(self, report: str) -> slice:
-        """The contiguous doc range of one report; KeyError if it is not indexed."""
-        return self._slices[report]
-
     def doc_index(self, report: str, number: int) -> int | None:
         span = self._slices.get(report)
         if span is None:
@@ -349,9 +354,6 @@ class Bm25Index(Ranking):
             else:
                 np.logical_or(hit, self._a["dense_tf"][row], out=hit)
         return hit
-
-    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        return checked_mask(allowed, self._n)
 
     def matching_count(self, query: Sequence[str], allowed: np.ndarray | None = None) -> int:
         """How many docs (within `allowed`) score above zero."""

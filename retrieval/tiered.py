@@ -35,7 +35,6 @@ from retrieval.index import (
     Bm25Index,
     DocKeys,
     Ranking,
-    checked_mask,
     checked_weights,
 )
 from retrieval.segment import hash_terms, read_segment
@@ -167,16 +166,6 @@ class TieredIndex(Ranking):
 
     # -- lookups (Bm25Index's interface)
 
-    def __len__(self) -> int:
-        return self._n
-
-    @property
-    def reports(self) -> tuple[str, ...]:
-        return tuple(r for r, _s, _e in self._reports)
-
-    def report_slice(self, report: str) -> slice:
-        return self._slices[report]
-
     @cached_property
     def keys(self) -> DocKeys:
         if not self.changed:
@@ -273,9 +262,6 @@ class TieredIndex(Ranking):
         kept = [(t, c * i) for t, c, i in zip(terms, coef.values(), idf, strict=True)]
         kept = [(t, m) for t, m in kept if abs(m) > _TINY]
         return [t for t, _m in kept], [m for _t, m in kept]
-
-    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        return checked_mask(allowed, self._n)
 
     @cached_property
     def _maps(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
