@@ -9,6 +9,7 @@ proxy points SSL_CERT_FILE at its CA (read per fetch, as OpenSSL reads it).
 from __future__ import annotations
 
 import ssl
+import sys
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -49,7 +50,12 @@ async def fetch_report(url: str, *, max_bytes: int, timeout_s: float = FETCH_TIM
     context = ssl.create_default_context()  # per call, so SSL_CERT_FILE is honoured
     # One fetch, one connection: closed as soon as each response is read, so no TLS transport
     # outlives the session (asyncio.run closes its loop right after `reportbot ingest URL`).
-    connector = aiohttp.TCPConnector(force_close=True)
+    # A TLS close waits for the server's close_notify, which a busy server may send late:
+    # enable_cleanup_closed aborts such a connection when the session closes, so its socket
+    # cannot outlive the event loop (aiohttp's remedy; Python 3.12.8+ no longer needs it).
+    connector = aiohttp.TCPConnector(
+        force_close=True, enable_cleanup_closed=sys.version_info < (3, 12, 8)
+    )
     try:
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             return await _follow(session, url, max_bytes, context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from aiohttp import web
 
 DOCUMENTS = Path(__file__).parent.parent / "corpus" / "documents"
 SLOW_S = 5.0
+BUSY_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,16 @@ def _app(max_bytes: int) -> web.Application:
 
     async def disguised(_: web.Request) -> web.Response:
         return web.Response(text="<!DOCTYPE html><html></html>", content_type="application/pdf")
+
+    async def disguised_then_busy(request: web.Request) -> web.StreamResponse:
+        # The site's loop is blocked right after the answer goes out, as on a loaded server:
+        # the client's TLS close waits BUSY_S for the site's close_notify.
+        response = web.StreamResponse(headers={"Content-Type": "application/pdf"})
+        await response.prepare(request)
+        await response.write(b"<!DOCTYPE html><html></html>")
+        await response.write_eof()
+        time.sleep(BUSY_S)  # noqa: ASYNC251 - blocking the loop is the point: a busy server
+        return response
 
     async def image(_: web.Request) -> web.Response:
         return web.Response(body=b"\x89PNG\r\n\x1a\n", content_type="image/png")
@@ -76,6 +88,7 @@ def _app(max_bytes: int) -> web.Application:
     app.router.add_get("/report.pdf", report_pdf)
     app.router.add_get("/page.html", page)
     app.router.add_get("/disguised.pdf", disguised)
+    app.router.add_get("/disguised-then-busy.pdf", disguised_then_busy)
     app.router.add_get("/image", image)
     app.router.add_get("/slow.pdf", slow)
     app.router.add_get("/loop", loop)

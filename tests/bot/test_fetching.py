@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bot.cli import main
@@ -72,6 +73,19 @@ def test_a_failed_fetch_says_why_and_changes_nothing(
     assert says in err
     assert "Traceback" not in err
     assert table_checksums(bundled_db) == before
+
+
+def test_a_failed_fetch_leaves_no_connection_open(capsys, bundled_db: Path, https_site: Site):
+    """`reportbot ingest URL` ends its event loop as soon as the fetch fails; the TLS connection
+    must be closed by then, even when the server is slow to answer the close (busy)."""
+    port = int(https_site.base.rsplit(":", 1)[1])
+    status, _, err = run(
+        capsys, bundled_db, https_site, "ingest", https_site.url("/disguised-then-busy.pdf")
+    )
+    assert status == 2
+    assert "sent a web page" in err
+    still_open = [c for c in psutil.Process().net_connections() if c.raddr and c.raddr.port == port]
+    assert still_open == []
 
 
 def test_plain_http_is_refused_before_any_connection(capsys, bundled_db: Path, https_site: Site):
