@@ -472,7 +472,7 @@ def _hits(
     hits: list[Hit] = []
     phrase_matches = 0
     surfaces = _surfaces(query.text, plan)
-    weights = _lit_weights(searcher, plan)
+    weights = lit_weights(searcher, plan)
     for key, score in ranked:
         paragraph = paragraphs.get(key)
         if paragraph is None or not _has_phrases(paragraph, query.phrases):
@@ -645,7 +645,7 @@ def _hit(
     weights: Mapping[str, float] | None = None,
 ) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
-    weights = weights if weights is not None else _lit_weights(searcher, plan)
+    weights = weights if weights is not None else lit_weights(searcher, plan)
     present, spans = _present_terms(paragraph, {*plan.importance, *plan.origin})
     found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
     for term, typed in plan.origin.items():  # a typed word covered by another name for it
@@ -669,8 +669,9 @@ def _hit(
     )
 
 
-def _lit_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
-    """What each question term weighs when choosing an excerpt (feedback words are not lit)."""
+def lit_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
+    """What each question term weighs when choosing an excerpt: typed words and other names,
+    by idf (feedback words are not lit). The timeline lights the same words."""
     weights: dict[str, float] = {}
     for t, w in zip(plan.terms, plan.weights, strict=True):
         if t in plan.importance or t in plan.origin:

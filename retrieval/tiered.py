@@ -368,16 +368,6 @@ class TieredIndex(Ranking):
         mask: np.ndarray | None,
         counted: list[_Term] | None,
     ) -> tuple[list[tuple[int, float]], int | None]:
-        return self._top_k_and_count(terms, mults, k, mask, counted)
-
-    def _top_k_and_count(
-        self,
-        terms: list[_Term],
-        mults: list[float],
-        k: int,
-        mask: np.ndarray | None,
-        counted: list[_Term] | None,
-    ) -> tuple[list[tuple[int, float]], int | None]:
         """Each tier's best k merged, and (when `counted` terms are all scored) the number of
         live docs within `mask` holding one of them; None when it could not be counted."""
         counting = counted is not None and set(counted) <= set(terms)

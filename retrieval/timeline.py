@@ -22,8 +22,8 @@ from corpus.model import ReportMeta
 from retrieval.answer import Hit
 from retrieval.excerpt import best_excerpt
 from retrieval.query import parse_query
-from retrieval.search import WEAK_COVERAGE, Fetch, Searcher
-from retrieval.weigh import Plan, plan_query, term_idf
+from retrieval.search import WEAK_COVERAGE, Fetch, Searcher, lit_weights
+from retrieval.weigh import Plan, plan_query
 
 PER_REPORT_CANDIDATES = 3  # best-scored paragraphs per report weighed for coverage
 
@@ -74,7 +74,7 @@ async def build_timeline(
     shown = {m.symbol for m in series[quote]}
     keys = {s: searcher.index.keys[c.doc] for s, c in chosen.items() if s in shown}
     paragraphs = {(p.report, p.number): p for p in await fetch(list(keys.values()))}
-    weights = _excerpt_weights(searcher, plan)
+    weights = lit_weights(searcher, plan)
     entries = []
     for meta in series:
         choice, key = chosen.get(meta.symbol), keys.get(meta.symbol)
@@ -130,12 +130,3 @@ def _coverage(plan: Plan, per_term: Mapping[str, np.ndarray], docs: np.ndarray) 
     total = sum(plan.importance.values()) or 1.0
     covered = sum((plan.importance.get(t, 0.0) * v for t, v in found.items()), np.zeros(docs.size))
     return [round(min(float(c) / total, 1.0), 4) for c in covered]
-
-
-def _excerpt_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
-    """What the excerpt lights: typed words and other names, weighted by idf (as /ask does)."""
-    weights: dict[str, float] = {}
-    for t, w in zip(plan.terms, plan.weights, strict=True):
-        if t in plan.importance or t in plan.origin:
-            weights[t] = weights.get(t, 0.0) + term_idf(searcher, t) * w
-    return weights
