@@ -9,11 +9,11 @@ proxy points SSL_CERT_FILE at its CA (read per fetch, as OpenSSL reads it).
 from __future__ import annotations
 
 import ssl
-import sys
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.connector import NEEDS_CLEANUP_CLOSED
 
 from corpus.errors import UserError
 
@@ -52,10 +52,9 @@ async def fetch_report(url: str, *, max_bytes: int, timeout_s: float = FETCH_TIM
     # outlives the session (asyncio.run closes its loop right after `reportbot ingest URL`).
     # A TLS close waits for the server's close_notify, which a busy server may send late:
     # enable_cleanup_closed aborts such a connection when the session closes, so its socket
-    # cannot outlive the event loop (aiohttp's remedy; Python 3.12.8+ no longer needs it).
-    connector = aiohttp.TCPConnector(
-        force_close=True, enable_cleanup_closed=sys.version_info < (3, 12, 8)
-    )
+    # cannot outlive the event loop (aiohttp's remedy; Pythons that fixed the leak, 3.12.8+
+    # and 3.13.1+, do not need it, and aiohttp's own flag says which those are).
+    connector = aiohttp.TCPConnector(force_close=True, enable_cleanup_closed=NEEDS_CLEANUP_CLOSED)
     try:
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             return await _follow(session, url, max_bytes, context)

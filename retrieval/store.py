@@ -466,9 +466,13 @@ class Store:
             )
 
     async def put_vectors(self, symbol: str, model: str, data: bytes) -> None:
-        """Replace one report's paragraph vectors for `model`."""
+        """Replace one report's paragraph vectors with `model`'s: another model's vectors are
+        never read again (search compares a question only with its own model's), so they go."""
         self._require_transaction()
         async with self._errors():
+            await self._run(
+                "DELETE FROM report_vectors WHERE report = ? AND model <> ?", (symbol, model)
+            )
             await self._run(
                 "INSERT INTO report_vectors (report, model, data) VALUES (?, ?, ?)"
                 " ON CONFLICT (report, model) DO UPDATE SET data = excluded.data",

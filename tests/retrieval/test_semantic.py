@@ -284,6 +284,21 @@ async def test_a_database_from_before_the_layer_is_encoded_once_on_open(
     assert not any("encoding" in m for m in messages)  # stored: never encoded again
 
 
+async def test_vectors_of_another_model_are_replaced_not_kept_beside(bundled_db: Path) -> None:
+    """After a model upgrade each report is encoded once with the new model, and the old
+    model's vectors, which nothing reads any more, do not stay in the database."""
+    with sqlite3.connect(bundled_db) as db:
+        db.execute("UPDATE report_vectors SET model = 'an-older-model'")
+    messages: list[str] = []
+    async with await Library.open(bundled_db, progress=messages.append) as library:
+        assert (await library.ask("kids who were brainwashed", k=5)).hits
+    assert any("encoding S/2018/80 for the semantic layer" in m for m in messages)
+    with sqlite3.connect(bundled_db) as db:
+        models = db.execute("SELECT model, count(*) FROM report_vectors GROUP BY model").fetchall()
+    assert [count for _, count in models] == [2]
+    assert "an-older-model" not in {model for model, _ in models}
+
+
 async def test_vectors_encoded_on_open_never_overwrite_a_newer_version(
     bundled_db: Path, report_text, monkeypatch: pytest.MonkeyPatch
 ) -> None:
