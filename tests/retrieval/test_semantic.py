@@ -339,7 +339,22 @@ async def test_vectors_encoded_on_open_never_overwrite_a_newer_version(
 def _layer(rows: list[list[float]]) -> SemanticLayer:
     matrix = np.array(rows, dtype=np.float32)
     unit = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
-    return SemanticLayer(unit, lambda _q: np.zeros(matrix.shape[1], np.float32), "test")
+    return SemanticLayer.of_vectors(unit, lambda _q: np.zeros(matrix.shape[1], np.float32), "test")
+
+
+@settings(max_examples=30, deadline=None)
+@given(docs=st.integers(0, 2600), seed=st.integers(0, 2**32 - 1))
+def test_similarities_are_the_stored_vectors_dot_the_question(docs: int, seed: int) -> None:
+    """Compared a block at a time from int8, every doc (the last, partial block's too) gets its
+    stored vector's cosine with the question, as the float32 vectors themselves would give it."""
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((docs, 16)).astype(np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    layer = SemanticLayer.of_vectors(vectors, lambda _q: np.zeros(16, np.float32), "test")
+    query = vectors[0] if docs else np.ones(16, np.float32) / 4
+    stored = layer.vectors(range(docs))
+    assert np.allclose(stored, vectors, atol=1 / 127)  # int8: within a step of the original
+    assert np.allclose(layer.similarities(query), stored @ query, rtol=1e-5, atol=1e-6)
 
 
 def test_vector_feedback_lifts_what_the_closest_paragraphs_share() -> None:
