@@ -267,28 +267,18 @@ async def test_a_report_ingested_later_gets_vectors_and_answers_paraphrases(
     assert keys(answer) == ["S/2099/1#2"]
 
 
-async def test_a_database_from_before_the_layer_is_encoded_once_on_open(
-    bundled_db: Path,
+@pytest.mark.parametrize(
+    "unusable",
+    ["DELETE FROM report_vectors", "UPDATE report_vectors SET model = 'an-older-model'"],
+    ids=["from before the layer", "from before a model upgrade"],
+)
+async def test_a_database_whose_vectors_the_model_cannot_use_is_encoded_once_on_open(
+    bundled_db: Path, unusable: str
 ) -> None:
+    """Each report is encoded once, and an older model's vectors, which nothing reads any
+    more, do not stay beside the new ones."""
     with sqlite3.connect(bundled_db) as db:
-        db.execute("DELETE FROM report_vectors")
-    messages: list[str] = []
-    async with await Library.open(bundled_db, progress=messages.append) as library:
-        assert (await library.ask("kids who were brainwashed", k=5)).hits
-    assert any("encoding S/2018/80 for the semantic layer" in m for m in messages)
-    with sqlite3.connect(bundled_db) as db:
-        assert db.execute("SELECT count(*) FROM report_vectors").fetchone()[0] == 2
-    messages.clear()
-    async with await Library.open(bundled_db, progress=messages.append):
-        pass
-    assert not any("encoding" in m for m in messages)  # stored: never encoded again
-
-
-async def test_vectors_of_another_model_are_replaced_not_kept_beside(bundled_db: Path) -> None:
-    """After a model upgrade each report is encoded once with the new model, and the old
-    model's vectors, which nothing reads any more, do not stay in the database."""
-    with sqlite3.connect(bundled_db) as db:
-        db.execute("UPDATE report_vectors SET model = 'an-older-model'")
+        db.execute(unusable)
     messages: list[str] = []
     async with await Library.open(bundled_db, progress=messages.append) as library:
         assert (await library.ask("kids who were brainwashed", k=5)).hits
@@ -297,6 +287,10 @@ async def test_vectors_of_another_model_are_replaced_not_kept_beside(bundled_db:
         models = db.execute("SELECT model, count(*) FROM report_vectors GROUP BY model").fetchall()
     assert [count for _, count in models] == [2]
     assert "an-older-model" not in {model for model, _ in models}
+    messages.clear()
+    async with await Library.open(bundled_db, progress=messages.append):
+        pass
+    assert not any("encoding" in m for m in messages)  # stored: never encoded again
 
 
 async def test_vectors_encoded_on_open_never_overwrite_a_newer_version(
