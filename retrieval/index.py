@@ -419,14 +419,10 @@ class Bm25Index(Ranking):
         )
         counted_terms = sum(group)
         # Approximate scores only choose the candidates, so any positive scale will do: in units
-        # of one term's multiplier, its impacts are added as stored, with no multiplication pass
-        # over them (float32 rounding is relative: the margin still holds). That term is the
-        # first dense row if there is one (a pass over n docs saved), else the longest list.
-        dense = [i for i in order if terms[i] in self._dense_row]
+        # of the longest sparse list's multiplier, its impacts are added as stored, with no
+        # multiplication pass over them (float32 rounding is relative: the margin still holds).
         sparse = [i for i in range(len(terms)) if terms[i] not in self._dense_row]
-        unscaled = dense[0] if dense else None
-        if unscaled is None:
-            unscaled = max(sparse, key=lambda i: spans[i][1] - spans[i][0], default=None)
+        unscaled = max(sparse, key=lambda i: spans[i][1] - spans[i][0], default=None)
         unit = mults[unscaled] if unscaled is not None else 1.0
         if not _RESCALED <= min(mults) / unit <= max(mults) / unit <= 1 / _RESCALED:
             unscaled, unit = None, 1.0  # extreme weights: keep float32 far from its limits
@@ -436,12 +432,7 @@ class Bm25Index(Ranking):
                 if counting and step == counted_terms:
                     total = _positive_count(head, mask)
                 (lo, hi), m, row = spans[i], mults[i] / unit, self._dense_row.get(terms[i])
-                if i == unscaled and row is not None:
-                    if step == 0:
-                        np.copyto(head, self._a["dense_impact"][row])
-                    else:
-                        head += self._a["dense_impact"][row]
-                elif i == unscaled:
+                if i == unscaled:
                     np.add.at(acc, post_doc[lo:hi].astype(np.intp), impact[lo:hi])
                 elif row is None:  # products into the reused buffer: no allocation per term
                     scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
