@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -242,6 +243,38 @@ async def test_the_paragraph_reader_reads_what_the_store_reads(
         generation, found = await asyncio.to_thread(reader.fetch_paragraphs_at, keys)
         assert (generation, found) == await store.fetch_paragraphs_at(keys)
         assert [p.text for p in found] == ["c", "new a"]
+    finally:
+        reader.close()
+        await store.close()
+        await writer.close()
+
+
+async def test_the_paragraph_reader_never_answers_from_an_older_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader keeps paragraphs it read between answers; any read, whether its paragraphs
+    were kept or not, is what a fresh read of the database gives at that moment: another
+    connection's write (a CLI ingest) is seen by the next read, kept paragraphs included, also
+    while the reader drops the oldest to keep at most its fill (3 here)."""
+    monkeypatch.setattr(store_module, "CACHED_PARAGRAPHS", 3)
+    path = tmp_path / "t.sqlite3"
+    writer = await Store.open(path)
+    await put(writer, make_report("S/2099/1", ("a", "b", "c", "d")))
+    store = await Store.open(path, read_only=True)
+    reader = await store.paragraph_reader()
+    draw = random.Random(9)
+    try:
+        for version in range(8):
+            lists = [[draw.randint(1, 6) for _ in range(draw.randint(0, 6))] for _ in range(12)]
+            for keys in [*lists, [1, 2, 3, 4], [4, 1], []]:
+                wanted = [("S/2099/1", n) for n in keys]
+                got = await asyncio.to_thread(reader.fetch_paragraphs_at, wanted)
+                assert got == await store.fetch_paragraphs_at(wanted)
+                assert [p.text for p in got[1]] == [
+                    f"{'abcd'[n - 1]}{version or ''}" for n in keys if n <= 4
+                ]
+            texts = tuple(f"{c}{version + 1}" for c in "abcd")
+            await put(writer, make_report("S/2099/1", texts), content_hash=f"h{version + 2}")
     finally:
         reader.close()
         await store.close()
