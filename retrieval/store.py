@@ -771,16 +771,16 @@ _FOOTNOTES_OF_P = (
 )
 
 
-# The generation and the paragraphs named by a JSON list of [report, number], in one statement
-# (one database version); rows are put back in the keys' order by _paragraphs_at.
 # The reader's page cache: the paragraph table's inner B-tree pages at 1M paragraphs (~20 MiB)
 # stay in it, so a read of 15 paragraphs asks the OS for their leaf pages only.
 READER_CACHE_KIB = 32 * 1024
 CACHED_PARAGRAPHS = 4096  # paragraphs the reader keeps between answers (~6 MiB)
+# The generation alone, in the shape of _PARAGRAPHS_AT's rows (when every paragraph is kept)
 _GENERATION = "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
+# The generation and the paragraphs named by a JSON list of [report, number], in one statement
+# (one database version); rows are put back in the keys' order by _paragraphs_at.
 _PARAGRAPHS_AT = (
-    "SELECT generation, NULL, NULL, NULL, NULL, NULL, -1 FROM library_version"
-    " UNION ALL"
+    _GENERATION + " UNION ALL"
     f" SELECT NULL, p.report, p.number, p.text, p.section, {_FOOTNOTES_OF_P}, k.key"
     " FROM json_each(?) AS k JOIN paragraph p"
     " ON p.report = json_extract(k.value, '$[0]')"
