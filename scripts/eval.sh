@@ -33,8 +33,9 @@ python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/own_questions.json --spli
     --run "$scratch/runs/own.json" "$@" | sed 's/retrieval\[all\]/retrieval[own]/'
 echo
 echo "== fresh set (eval/fresh_questions.json: held out, read only as a total), shared scorer"
+# Its totals only: no table by kind and none of the extra flags (such as --per-question).
 python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/fresh_questions.json --split all \
-    --run "$scratch/runs/fresh.json" "$@" | sed 's/retrieval\[all\]/retrieval[fresh]/'
+    --run "$scratch/runs/fresh.json" | sed -n 's/^retrieval\[all\]/retrieval[fresh]/p'
 echo
 echo "== shared dev set, shared scorer, through reportbot ask --json"
 # Build the database once, so the first question is not also timed for the ingest.
