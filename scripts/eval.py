@@ -27,6 +27,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from corpus.files import bundled_reports
 from corpus.model import Paragraph, Report
 from retrieval.embedder import Embedder, shipped_vectors
@@ -43,6 +45,7 @@ SETS = {
 }
 TUNABLE = ("dev", "own")  # the fresh set only confirms: nobody reads its questions one by one
 K = 10
+RESAMPLES = 10_000  # bootstrap resamples of each set's questions (fixed seed: reruns agree)
 
 
 def load(path: Path) -> list[dict]:
@@ -60,6 +63,25 @@ def ndcg(ranked: Sequence[str], relevant: Mapping[str, int], k: int) -> float:
 def recall(ranked: Sequence[str], relevant: Mapping[str, int], k: int) -> float:
     wanted = {key for key, g in relevant.items() if g > 0}
     return len(wanted.intersection(ranked[:k])) / len(wanted) if wanted else 0.0
+
+
+def per_question_ndcg(runs: Mapping[str, list[str]], questions: Sequence[dict]) -> list[float]:
+    return [ndcg(runs[q["id"]], q["relevant"], K) for q in questions]
+
+
+def bootstrap_interval(values: Sequence[float], resamples: int = RESAMPLES) -> tuple[float, float]:
+    """The 95% percentile interval of the mean of `values` over resamples of the questions.
+
+    A set of 20-100 questions measures a search to a few hundredths at best: a change smaller
+    than this interval's width is as likely the questions' luck as the search's doing. For a
+    change between two variants, pass the per-question differences (a paired interval).
+    """
+    if not values:
+        return 0.0, 0.0
+    picks = np.random.default_rng(0).integers(0, len(values), size=(resamples, len(values)))
+    means = np.asarray(values, dtype=np.float64)[picks].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(lo), float(hi)
 
 
 def metrics(runs: Mapping[str, list[str]], questions: Sequence[dict]) -> dict[str, float]:
@@ -140,6 +162,7 @@ async def table(bench: Bench, sets: dict[str, list[dict]]) -> dict[str, dict[str
         for name in SearchOptions.names()
     ]
     variants.append(("BM25 only", SearchOptions(**dict.fromkeys(SearchOptions.names(), False))))
+    scores: dict[str, dict[str, list[float]]] = {}
     header = f"{'variant':<20}" + "".join(f" {name + ' nDCG@10':>14} {'R@5':>6}" for name in sets)
     print(header)
     print("-" * len(header))
@@ -149,10 +172,38 @@ async def table(bench: Bench, sets: dict[str, list[dict]]) -> dict[str, dict[str
             runs = await bench.run(options, questions)
             m = metrics(runs, questions)
             cells.append(f" {m['nDCG@10']:>14.3f} {m['R@5']:>6.3f}")
+            scores.setdefault(label, {})[name] = per_question_ndcg(runs, questions)
             if label == "all on (shipped)":
                 shipped_runs[name] = runs
         print(f"{label:<20}" + "".join(cells), flush=True)
+    print_intervals(scores, list(sets))
     return shipped_runs
+
+
+def print_intervals(scores: Mapping[str, Mapping[str, list[float]]], names: list[str]) -> None:
+    """How far each number above could move with other questions of the same kind: the
+    shipped search's 95% interval, and each variant's change from it with its paired interval."""
+    print(
+        f"\nnDCG@10 with 95% bootstrap intervals ({RESAMPLES:,} resamples of each set's questions);"
+    )
+    print("each variant as its change from the shipped search (paired: the same questions)")
+    print(f"{'variant':<20}" + "".join(f" {name:>26}" for name in names))
+    shipped = scores["all on (shipped)"]
+    cells = []
+    for name in names:
+        lo, hi = bootstrap_interval(shipped[name])
+        mean = sum(shipped[name]) / len(shipped[name])
+        cells.append(f" {mean:.3f} [{lo:.3f}, {hi:.3f}]")
+    print(f"{'all on (shipped)':<20}" + "".join(f" {c:>26}" for c in cells))
+    for label, by_set in scores.items():
+        if label == "all on (shipped)":
+            continue
+        cells = []
+        for name in names:
+            change = [v - s for v, s in zip(by_set[name], shipped[name], strict=True)]
+            lo, hi = bootstrap_interval(change)
+            cells.append(f" {sum(change) / len(change):+.3f} [{lo:+.3f}, {hi:+.3f}]")
+        print(f"{label:<20}" + "".join(f" {c:>26}" for c in cells), flush=True)
 
 
 async def per_question(bench: Bench, questions: list[dict]) -> None:
