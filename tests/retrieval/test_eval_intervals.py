@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("eval_script", ROOT / "scripts" / "eval.py")
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 eval_script = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(eval_script)
 
