@@ -133,9 +133,9 @@ class SeriesPageView(OwnedView):
         self._next_page = next_page
         self._show = show
         self.more.custom_id = self.custom_id("more")  # after a restart: "this result expired"
-        self._refresh(page.reply)
+        self._show_reply(page.reply)
 
-    def _refresh(self, reply: Reply) -> None:
+    def _show_reply(self, reply: Reply) -> None:
         self.more.disabled = not reply.has_more
         for item in [c for c in self.children if isinstance(c, ParagraphSelect)]:
             self.remove_item(item)
@@ -149,7 +149,7 @@ class SeriesPageView(OwnedView):
             return
         page = await self._next_page(self._offset)
         self._offset += page.consumed
-        self._refresh(page.reply)
+        self._show_reply(page.reply)
         self.attach(interaction)
         await interaction.response.edit_message(**edit_kwargs(page.reply, self))
 

@@ -172,9 +172,9 @@ class AnswerView(OwnedView):
         self._offset = len(reply.shown)
         self._next_page = next_page
         self._show = show
-        self._refresh(reply)
+        self._show_reply(reply)
 
-    def _refresh(self, reply: Reply) -> None:
+    def _show_reply(self, reply: Reply) -> None:
         self.more.disabled = not reply.has_more
         for item in [c for c in self.children if isinstance(c, ParagraphSelect)]:
             self.remove_item(item)
@@ -187,7 +187,7 @@ class AnswerView(OwnedView):
             return
         reply = await self._next_page(self._offset)
         self._offset += len(reply.shown)
-        self._refresh(reply)
+        self._show_reply(reply)
         self.attach(interaction)
         await interaction.response.edit_message(**edit_kwargs(reply, self))
 

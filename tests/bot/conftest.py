@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 import simcord
+from simcord.backend import serializers
 
 from bot import Settings, create_bot
 from bot.client import ReportBot
@@ -101,6 +102,14 @@ async def sim(simcord_env: simcord.Env) -> Sim:
     managers = guild.create_role("managers", permissions=simcord_permissions(manage_guild=True))
     admin = guild.add_member(env.create_user("admin"), roles=[managers])
     return Sim(env, guild, channel, alice, bob, admin)
+
+
+def announce_message_update(sim: Sim, message: Any) -> None:
+    """Send the bot a MESSAGE_UPDATE for `message`, as Discord does whenever a message changes
+    (an edit, a pin, its embeds refreshed); discord.py then refreshes the message's view."""
+    backend = sim.env.backend
+    stored = backend.get_message(message.channel_id, message.id)
+    backend.emit("MESSAGE_UPDATE", dict(serializers.message_payload(backend, stored)))
 
 
 def simcord_permissions(**flags: bool) -> Any:

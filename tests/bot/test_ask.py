@@ -14,7 +14,7 @@ from bot.cogs._shared import DEFER_AFTER_S
 from bot.cogs.ask import MENTION_HELP
 from bot.tree import SORRY
 from bot.views import ONLY_THE_ASKER
-from tests.bot.conftest import REPORT_2018, Sim, all_text, plain
+from tests.bot.conftest import REPORT_2018, Sim, all_text, announce_message_update, plain
 
 CITATION = re.compile(r"\[(S/\d+/\d+), para\. (\d+)\]\((https://[^)]+)\)")
 
@@ -116,6 +116,16 @@ async def test_more_results_pages_in_place_for_the_asker_only(sim: Sim) -> None:
     second_cited = await assert_quotes_are_verbatim(sim, embed.description)
     assert not set(first_cited) & set(second_cited)
     assert embed.footer.text.startswith("4–6 of ")
+
+
+async def test_an_answer_changed_on_discord_still_pages(sim: Sim) -> None:
+    """discord.py refreshes a message's view from every MESSAGE_UPDATE: a view method of the
+    same name as its hook once took the components for a reply and failed in the gateway."""
+    first = await sim.alice.slash(sim.channel, "ask", question="ISIL financing oil")
+    announce_message_update(sim, first.response)
+    page = await sim.alice.click(first.response, label="More results")
+    assert page.response.embeds[0].footer.text.startswith("4–6 of ")
+    assert not sim.env.errors
 
 
 async def test_show_full_paragraph_answers_privately_with_footnotes(sim: Sim) -> None:

@@ -15,7 +15,14 @@ import pytest
 from bot import Settings
 from bot.series_commands import MAX_CHART_BYTES
 from bot.views import ONLY_THE_ASKER
-from tests.bot.conftest import REPORT_2016, REPORT_2018, Sim, all_text, plain
+from tests.bot.conftest import (
+    REPORT_2016,
+    REPORT_2018,
+    Sim,
+    all_text,
+    announce_message_update,
+    plain,
+)
 from tests.bot.test_ask import assert_quotes_are_verbatim
 from tests.series_reports import CURRENCIES, DRONES, SEVENTH
 
@@ -73,6 +80,7 @@ async def test_a_long_timeline_pages_in_place_for_the_asker_only(sim: Sim) -> No
     first = await sim.alice.slash(sim.channel, "timeline", question="oil revenue", results=1)
     assert f"**[{REPORT_2016}]" in all_text(first.response)
     assert SEVENTH not in all_text(first.response)
+    announce_message_update(sim, first.response)  # a change on Discord refreshes the view
     refused = await sim.bob.click(first.response, label="More results")
     assert refused.ephemeral
     assert refused.response.content == ONLY_THE_ASKER
