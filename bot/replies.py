@@ -9,7 +9,7 @@ one embed is split at sentence or word boundaries into pieces that are each a ve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -270,14 +270,16 @@ def _paragraph_embeds(para: Paragraph, link_base_url: str, date: dt.date | None)
     ]
 
 
+def _escaped_slice(text: str) -> Callable[[int, int], str]:
+    return lambda start, end: escape_quoted(text[start:end])
+
+
 def _footnote_units(para: Paragraph, budget: int) -> list[str]:
     """The paragraph's footnotes as "[n] text" lines under a heading, long ones split."""
     lines = []
     for note in para.footnotes:
         label, text = f"[{note.number}] ", note.text
-        spans = split_verbatim(
-            text, 0, len(text), budget - 40, lambda s, e, t=text: escape_quoted(t[s:e])
-        )
+        spans = split_verbatim(text, 0, len(text), budget - 40, _escaped_slice(text))
         lines += [
             f"{label if i == 0 else ''}{escape_quoted(text[s:e])}" for i, (s, e) in enumerate(spans)
         ]

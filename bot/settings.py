@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,7 +164,7 @@ def _url_base(raw: str) -> str:
 
 
 # Setting name -> (environment variable, converter). docs/configuration.md documents each one.
-_ENV: dict[str, tuple[str, object]] = {
+_ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "db_path": ("REPORTBOT_DB", Path),
     "guild_id": ("REPORTBOT_GUILD_ID", _positive_int),
     "log_level": ("REPORTBOT_LOG_LEVEL", str.upper),

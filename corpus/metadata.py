@@ -149,7 +149,7 @@ def resolve_meta(
     flag_symbol = normalize_symbol(flags.symbol) if flags.symbol else None
     _agree("symbol", [("the text", found.symbol), ("--symbol", flag_symbol)])
     entry, entry_name = _manifest_entry(manifest, found.symbol or flag_symbol, source)
-    symbols = [("the text", found.symbol), (entry_name, entry and entry.symbol)]
+    symbols = [("the text", found.symbol), (entry_name, entry.symbol if entry else None)]
     symbol = _agree("symbol", [*symbols, ("--symbol", flag_symbol)])
     if symbol is None:
         raise ParseError(
@@ -160,13 +160,21 @@ def resolve_meta(
     flag_date = _flag_date(flags.date, source)
     date = _agree(
         "date",
-        [("the text", found.date), (entry_name, entry and entry.date), ("--date", flag_date)],
+        [
+            ("the text", found.date),
+            (entry_name, entry.date if entry else None),
+            ("--date", flag_date),
+        ],
     )
     title = _agree_titles(
-        [("the text", found.title), (entry_name, entry and entry.title), ("--title", flags.title)]
+        [
+            ("the text", found.title),
+            (entry_name, entry.title if entry else None),
+            ("--title", flags.title),
+        ]
     )
     ordinal = _agree(
-        "ordinal", [("the text", found.ordinal), (entry_name, entry and entry.ordinal)]
+        "ordinal", [("the text", found.ordinal), (entry_name, entry.ordinal if entry else None)]
     )
     return ReportMeta(
         symbol=symbol,

@@ -72,6 +72,6 @@ def map_index_file(db: Path, index_id: str) -> dict[str, bytes | memoryview] | N
     if header.get("index_id") != index_id:
         return None
     return {
-        name: array.tobytes() if array.size < _SMALL_BYTES else memoryview(array)
+        name: array.tobytes() if array.size < _SMALL_BYTES else array.data
         for name, array in arrays.items()
     }

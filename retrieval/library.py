@@ -870,7 +870,7 @@ class Library:
 class _SeriesCache:
     """Tokenised reports for the trend, checked against `Library._reports` (by identity)."""
 
-    reports: dict[str, StoredReport]
+    reports: Mapping[str, StoredReport]
     vocab: Vocabulary
     streams: dict[tuple[str, str], ReportTerms]  # by (symbol, content hash)
     joined: tuple[tuple[tuple[str, str], ...], SeriesTerms] | None

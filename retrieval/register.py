@@ -85,8 +85,10 @@ class Register:
                     matched.setdefault(i, {})[phrase] = keys
         found = []
         for i, phrases in sorted(matched.items()):
-            keys = [k for key in phrases.values() for k in key]
-            typed = tuple(dict.fromkeys(t for key in keys for t in key if not t.startswith("~")))
+            words_keys = [k for key in phrases.values() for k in key]
+            typed = tuple(
+                dict.fromkeys(t for key in words_keys for t in key if not t.startswith("~"))
+            )
             if typed:
                 longest = max(phrases, key=lambda p: len(phrases[p]))
                 figurative = [t for p in phrases for t in self._figurative.get(p, ())]

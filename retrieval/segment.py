@@ -346,7 +346,7 @@ def _packed(
     yield magic + len(head).to_bytes(8, "little") + head
     for arr in flat.values():
         if arr.nbytes:
-            yield memoryview(arr.reshape(-1).view(np.uint8))
+            yield arr.reshape(-1).view(np.uint8).data
         if arr.nbytes % 8:
             yield b"\0" * (-arr.nbytes % 8)
 

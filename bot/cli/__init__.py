@@ -54,7 +54,8 @@ class Parser(argparse.ArgumentParser):
 
     def _commands(self) -> dict[str, argparse.ArgumentParser]:
         groups = self._subparsers._group_actions if self._subparsers is not None else []
-        return {name: sub for action in groups for name, sub in (action.choices or {}).items()}
+        choices = [a.choices for a in groups if isinstance(a.choices, dict)]  # the subcommands
+        return {name: sub for found in choices for name, sub in found.items()}
 
     def _option_strings(self) -> list[str]:
         """Every option of this parser and its subcommands (argparse reports unknown ones here)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -126,9 +126,7 @@ class Admin(commands.Cog):
         log.info("synced %d commands %s", len(synced), where)
         await ctx.reply(f"Synced {len(synced)} commands {where}.")
 
-    async def cog_command_error(
-        self, ctx: commands.Context[ReportBot], error: commands.CommandError
-    ) -> None:
+    async def cog_command_error(self, ctx: commands.Context[Any], error: Exception) -> None:
         if isinstance(error, commands.NotOwner):
             return  # strangers get no answer, so the command cannot be probed
         await ctx.reply(f"sync failed: {error}")
