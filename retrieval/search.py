@@ -646,7 +646,7 @@ def _hit(
 ) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
     weights = weights if weights is not None else lit_weights(searcher, plan)
-    present, spans = _present_terms(paragraph, {*plan.importance, *plan.origin})
+    present, spans = _present_terms(paragraph, frozenset({*plan.importance, *plan.origin}))
     found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
     for term, typed in plan.origin.items():  # a typed word covered by another name for it
         if term in present:
@@ -679,13 +679,17 @@ def lit_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
     return weights
 
 
-def _present_terms(paragraph: Paragraph, wanted: set[str]) -> tuple[set[str], list[Term]]:
+@lru_cache(maxsize=4096)
+def _present_terms(
+    paragraph: Paragraph, wanted: frozenset[str]
+) -> tuple[frozenset[str], tuple[Term, ...]]:
     """Which `wanted` terms a paragraph is indexed under (as _term_set would say), and where
-    they are in its text (as find_terms finds them)."""
+    they are in its text (as find_terms finds them); cached because answers revisit the same
+    paragraphs for the same words."""
     spans = find_terms(paragraph.text, wanted)
     present = {span.term for span in spans}
     present.update(wanted & _context_term_set(paragraph))
-    return present, spans
+    return frozenset(present), tuple(spans)
 
 
 @lru_cache(maxsize=4096)
