@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Collection, Container, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain, compress, repeat
 from operator import is_
@@ -273,6 +273,7 @@ _UNITS_OF_TERM: dict[str, set[str]] = {}
 
 
 def _learn_placed(units: set[str]) -> None:
+    learn_unit_terms(units.difference(_UNIT_TERMS))
     for unit in units:
         _PLACED_UNITS[unit] = None
         for term in _unit_terms(unit):
@@ -281,6 +282,18 @@ def _learn_placed(units: set[str]) -> None:
                 _UNITS_OF_TERM[term] = {unit}
             else:
                 holders.add(unit)
+
+
+def learn_unit_terms(units: Iterable[str]) -> None:
+    """Work out the terms of units not cached yet, the plain lowercase words among them in
+    one call of the stemmer (what _unit_terms would find, one unit at a time)."""
+    words = [unit for unit in units if unit.isascii() and unit.isalpha() and unit.islower()]
+    content = [word for word in words if word not in STOPWORDS]
+    stems = _STEMMER.stemWords([_IRREGULAR.get(w, w) for w in map(americanize, content)])
+    if len(_UNIT_TERMS) + len(words) > CACHED_UNITS:
+        _UNIT_TERMS.clear()
+    _UNIT_TERMS.update(zip(content, zip(stems, strict=True), strict=True))
+    _UNIT_TERMS.update(dict.fromkeys(STOPWORDS.intersection(words), ()))
 
 
 def _place_unit(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from retrieval.tokenize import find_terms, tokenize, tokenize_spans
+from retrieval.tokenize import find_terms, learn_unit_terms, text_units, tokenize, tokenize_spans
 from tests.retrieval import reference_tokenize as reference
 
 # Pieces the reports are made of, and the characters that decide where a term starts and ends.
@@ -105,3 +105,44 @@ def test_find_terms_finds_every_occurrence_of_the_texts_own_terms(
 def test_any_unicode_text_tokenizes_like_the_reference(text: str) -> None:
     assert _spans(tokenize_spans(text)) == _spans(reference.tokenize_spans(text))
     assert tokenize(text) == reference.tokenize(text)
+
+
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "also",
+        "fallen",
+        "went",
+        "radicalisation",
+        "behaviours",
+        "labour",
+        "defence",
+        "programmes",
+        "dying",
+        "skies",
+        "fighters",
+        "isil",
+        "news",
+        "only",
+        "yes",
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _WORDS, st.text(alphabet="abcdefghijklmnopqrstuvwxyzAZ'-é", min_size=1, max_size=12)
+        ),
+        max_size=40,
+    )
+)
+def test_terms_learnt_many_at_once_are_the_references(words: list[str]) -> None:
+    """Words whose terms are worked out in one call of the stemmer tokenize as the reference
+    tokenizes them, in a text and in find_terms."""
+    text = " ".join(words)
+    learn_unit_terms(text_units(text))
+    assert tokenize(text) == reference.tokenize(text)
+    everything = _spans(reference.tokenize_spans(text))
+    wanted = {s[0] for s in everything[::2]}
+    assert _spans(find_terms(text, wanted)) == [s for s in everything if s[0] in wanted]
