@@ -23,12 +23,11 @@ to the slow, unit-less reference).
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Collection, Container, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain, compress, repeat
-from operator import is_
+from operator import is_, not_
 from typing import NamedTuple
 
 import Stemmer
@@ -245,43 +244,16 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
     if wanted is None or ("(" in text and _JOINS_UNITS.search(text)):
         return _walk_terms(text, wanted)
     keep = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
-    units = set(text.split())  # text_units(text), distinct ("2253 (2015)" joins none)
-    with _PLACING:
-        new = units.difference(_PLACED_UNITS)
-        if new:
-            if len(_PLACED_UNITS) + len(new) > PLACED_UNITS:  # start again, from these units
-                _PLACED_UNITS.clear()
-                _UNITS_OF_TERM.clear()
-                new = units
-            _learn_placed(new)
-        holding = [units.intersection(_UNITS_OF_TERM[t]) for t in keep if t in _UNITS_OF_TERM]
+    units = list(set(text.split()))  # text_units(text), distinct ("2253 (2015)" joins none)
+    terms = list(map(_UNIT_TERMS.get, units))
+    if None in terms:  # units not seen yet: learn them (most at once), then look them up
+        learn_unit_terms(compress(units, map(is_, terms, repeat(None))))
+        terms = [_unit_terms(u) if t is None else t for u, t in zip(units, terms, strict=True)]
     found: list[tuple[int, int, str, int, int]] = []
-    for unit in set().union(*holding):
+    for unit in compress(units, map(not_, map(keep.isdisjoint, terms))):
         _place_unit(text, unit, keep, found)
     found.sort()  # text order, and within a unit the order of its terms
     return [Term(term, start, end) for _, _, term, start, end in found]
-
-
-# The units find_terms has met, and for each of their terms the units that yield it: a
-# paragraph's units holding a wanted term are then found with set operations, not a walk.
-# Bounded like the other caches (~250 bytes a unit: ~32 MiB at most); one lock, so that no
-# thread looks a term up while another starts the two maps again.
-PLACED_UNITS = 1 << 17
-_PLACED_UNITS: dict[str, None] = {}
-_PLACING = threading.Lock()
-_UNITS_OF_TERM: dict[str, set[str]] = {}
-
-
-def _learn_placed(units: set[str]) -> None:
-    learn_unit_terms(units.difference(_UNIT_TERMS))
-    for unit in units:
-        _PLACED_UNITS[unit] = None
-        for term in _unit_terms(unit):
-            holders = _UNITS_OF_TERM.get(term)
-            if holders is None:
-                _UNITS_OF_TERM[term] = {unit}
-            else:
-                holders.add(unit)
 
 
 def learn_unit_terms(units: Iterable[str]) -> None:
