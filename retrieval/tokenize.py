@@ -246,14 +246,40 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
     keep = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     units = list(set(text.split()))  # text_units(text), distinct ("2253 (2015)" joins none)
     terms = list(map(_UNIT_TERMS.get, units))
-    if None in terms:  # units not seen yet: learn them (most at once), then look them up
-        learn_unit_terms(compress(units, map(is_, terms, repeat(None))))
-        terms = [_unit_terms(u) if t is None else t for u, t in zip(units, terms, strict=True)]
+    if None in terms:  # units not seen yet: learn those that may yield a wanted term
+        _learn_wanted(units, terms, keep)
     found: list[tuple[int, int, str, int, int]] = []
     for unit in compress(units, map(not_, map(keep.isdisjoint, terms))):
         _place_unit(text, unit, keep, found)
     found.sort()  # text order, and within a unit the order of its terms
     return [Term(term, start, end) for _, _, term, start, end in found]
+
+
+def _learn_wanted(
+    units: list[str], terms: list[tuple[str, ...] | None], keep: Collection[str]
+) -> None:
+    """Fill in the terms of the units not cached yet (`terms[i] is None`), learning only those
+    that may yield a term in `keep`; the others get () here (they hold none of those terms).
+
+    A plain lowercase word's term starts with the word's first letter (Snowball's English
+    stemmer and the British-spelling rules change endings only; the irregular past forms are
+    the exception, and are always learnt): a word whose first letter starts no wanted term
+    cannot yield one, and is not stemmed at all.
+    """
+    firsts = {term[:1] for term in keep}
+    missing = list(compress(range(len(units)), map(is_, terms, repeat(None))))
+    maybe = [
+        i
+        for i in missing
+        if units[i][:1] in firsts
+        or units[i] in _IRREGULAR
+        or not (units[i].isascii() and units[i].isalpha() and units[i].islower())
+    ]
+    learn_unit_terms([units[i] for i in maybe])
+    for i in missing:
+        terms[i] = ()
+    for i in maybe:
+        terms[i] = _unit_terms(units[i])
 
 
 def learn_unit_terms(units: Iterable[str]) -> None:
