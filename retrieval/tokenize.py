@@ -245,13 +245,10 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
         return _walk_terms(text, wanted)
     keep = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     units = list(set(text.split()))  # text_units(text), distinct ("2253 (2015)" joins none)
-    terms = list(map(_UNIT_TERMS.get, units, repeat(_UNSEEN)))
-    if any(
-        map(is_, terms, repeat(_UNSEEN))
-    ):  # units not seen yet: learn those that may yield a wanted term
-        missing = list(compress(units, map(is_, terms, repeat(_UNSEEN))))
-        learnt = learn_unit_terms(_may_yield(missing, keep))
-        terms = list(map(learnt.get, units, terms))  # the others hold no wanted term
+    terms = list(map(_UNIT_TERMS.get, units))
+    if None in terms:  # units not seen yet: learn them (most at once), then look them up
+        learn_unit_terms(compress(units, map(is_, terms, repeat(None))))
+        terms = [_unit_terms(u) if t is None else t for u, t in zip(units, terms, strict=True)]
     found: list[tuple[int, int, str, int, int]] = []
     for unit in compress(units, map(not_, map(keep.isdisjoint, terms))):
         _place_unit(text, unit, keep, found)
@@ -259,49 +256,16 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
     return [Term(term, start, end) for _, _, term, start, end in found]
 
 
-class _Unseen(tuple):  # type: ignore[type-arg]
-    """A unit's terms not worked out yet: no terms, as far as a wanted term goes."""
-
-
-_UNSEEN = _Unseen()
-
-
-def _may_yield(units: list[str], keep: Collection[str]) -> list[str]:
-    """The units that may yield a term in `keep`: all but the plain lowercase words whose first
-    letter starts none of them. A plain lowercase word's term starts with the word's first
-    letter (Snowball's English stemmer and the British-spelling rules change endings only);
-    the irregular past forms ("went" -> go) are the exception, and are always kept.
-    """
-    skippable = _skippable_words("".join(sorted({term[:1] for term in keep})))
-    matched = list(map(skippable.fullmatch, units))
-    kept = list(compress(units, map(is_, matched, repeat(None))))
-    kept += _IRREGULAR.keys() & set(compress(units, matched))
-    return kept
-
-
-@lru_cache(maxsize=1024)
-def _skippable_words(firsts: str) -> re.Pattern[str]:
-    """Plain lowercase words whose first letter is not in `firsts`."""
-    others = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in firsts)
-    return re.compile(f"[{others}][a-z]*" if others else "(?!)")
-
-
-def learn_unit_terms(units: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The terms of units (cached from now on), the plain lowercase words among them worked
-    out in one call of the stemmer (what _unit_terms finds, one unit at a time)."""
-    units = list(units)
+def learn_unit_terms(units: Iterable[str]) -> None:
+    """Work out the terms of units not cached yet, the plain lowercase words among them in
+    one call of the stemmer (what _unit_terms would find, one unit at a time)."""
     words = [unit for unit in units if unit.isascii() and unit.isalpha() and unit.islower()]
     content = [word for word in words if word not in STOPWORDS]
     stems = _STEMMER.stemWords([_IRREGULAR.get(w, w) for w in map(americanize, content)])
-    learnt: dict[str, tuple[str, ...]] = dict.fromkeys(words, ())
-    learnt.update(zip(content, zip(stems, strict=True), strict=True))
-    if len(_UNIT_TERMS) + len(learnt) > CACHED_UNITS:
+    if len(_UNIT_TERMS) + len(words) > CACHED_UNITS:
         _UNIT_TERMS.clear()
-    _UNIT_TERMS.update(learnt)
-    for unit in units:
-        if unit not in learnt:
-            learnt[unit] = _unit_terms(unit)
-    return learnt
+    _UNIT_TERMS.update(zip(content, zip(stems, strict=True), strict=True))
+    _UNIT_TERMS.update(dict.fromkeys(STOPWORDS.intersection(words), ()))
 
 
 def _place_unit(

@@ -9,8 +9,6 @@ from retrieval import tokenize as tokenize_module
 from retrieval.tokenize import find_terms, learn_unit_terms, text_units, tokenize, tokenize_spans
 from tests.retrieval import reference_tokenize as reference
 
-IRREGULAR_FORMS = frozenset(tokenize_module._IRREGULAR)
-
 # Pieces the reports are made of, and the characters that decide where a term starts and ends.
 _PIECES = [
     "S/2017/573",
@@ -153,17 +151,3 @@ def test_terms_learnt_many_at_once_are_the_references(words: list[str]) -> None:
     everything = _spans(reference.tokenize_spans(text))
     wanted = {s[0] for s in everything[::2]}
     assert _spans(find_terms(text, wanted)) == [s for s in everything if s[0] in wanted]
-
-
-@settings(max_examples=1000)
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
-@example("dying")
-@example("skies")
-@example("aing")
-@example("yelled")
-@example("defence")
-def test_a_plain_words_terms_start_with_its_first_letter(word: str) -> None:
-    """find_terms skips stemming the new words whose first letter starts no wanted term: it
-    relies on this (irregular past forms, "went" -> go, are always stemmed)."""
-    if word not in IRREGULAR_FORMS:
-        assert all(term[0] == word[0] for term in reference.tokenize(word))
