@@ -43,7 +43,7 @@ from retrieval.semantic import (
     fuse,
     with_feedback,
 )
-from retrieval.tokenize import Term, term_offsets, tokenize, tokenize_spans
+from retrieval.tokenize import Term, find_terms, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
@@ -646,7 +646,7 @@ def _hit(
 ) -> Hit:
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
     weights = weights if weights is not None else lit_weights(searcher, plan)
-    present, spans = _present_terms(paragraph, {*plan.importance, *plan.origin})
+    present, spans = _present_terms(paragraph, frozenset({*plan.importance, *plan.origin}))
     found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
     for term, typed in plan.origin.items():  # a typed word covered by another name for it
         if term in present:
@@ -679,24 +679,24 @@ def lit_weights(searcher: Searcher, plan: Plan) -> dict[str, float]:
     return weights
 
 
-def _present_terms(paragraph: Paragraph, wanted: set[str]) -> tuple[set[str], list[Term]]:
+@lru_cache(maxsize=4096)
+def _present_terms(
+    paragraph: Paragraph, wanted: frozenset[str]
+) -> tuple[frozenset[str], tuple[Term, ...]]:
     """Which `wanted` terms a paragraph is indexed under (as _term_set would say), and where
-    they are in its text (as find_terms would find them)."""
-    in_text, elsewhere = _paragraph_spans(paragraph)
-    spans = [Term(*span) for span in in_text if span[0] in wanted]
+    they are in its text (as find_terms finds them); cached because answers revisit the same
+    paragraphs for the same words."""
+    spans = find_terms(paragraph.text, wanted)
     present = {span.term for span in spans}
-    present.update(wanted & elsewhere)
-    return present, spans
+    present.update(wanted & _context_term_set(paragraph))
+    return frozenset(present), tuple(spans)
 
 
 @lru_cache(maxsize=4096)
-def _paragraph_spans(
-    paragraph: Paragraph,
-) -> tuple[tuple[tuple[str, int, int], ...], frozenset[str]]:
-    """Every term of a paragraph's text with its offsets, and the other terms it is indexed
-    under (footnotes, heading); cached because answers revisit the same paragraphs."""
-    elsewhere = _context_terms(paragraph, DEFAULT_OPTIONS, frozenset())  # as _term_set's
-    return tuple(term_offsets(paragraph.text)), frozenset(elsewhere)
+def _context_term_set(paragraph: Paragraph) -> frozenset[str]:
+    """The terms a paragraph is indexed under besides its text's (footnotes, heading), as
+    _term_set's; cached because answers revisit the same paragraphs."""
+    return frozenset(_context_terms(paragraph, DEFAULT_OPTIONS, frozenset()))
 
 
 def _surfaces(text: str, plan: Plan) -> dict[str, str]:

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from functools import lru_cache
 from itertools import chain, compress, repeat
-from operator import is_
+from operator import is_, not_
 from typing import NamedTuple
 
 import Stemmer
@@ -233,12 +233,60 @@ def tokenize_spans(text: str) -> list[Term]:
     return find_terms(text, None)
 
 
-def find_terms(text: str, wanted: Container[str] | None) -> list[Term]:
+def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
     """tokenize_spans(text), keeping only the terms in `wanted` (all of them for None).
 
-    Excerpts need the offsets of a question's few terms in a long paragraph: the other terms
-    are never made into Term objects.
+    Excerpts need the offsets of a question's few terms in a long paragraph, often one never
+    quoted before: the paragraph's distinct units are looked up all at once (their terms are
+    cached, or worked out once), and only the units holding a wanted term are looked for in
+    the text. The other units are never walked one by one, nor made into Term objects.
     """
+    if wanted is None or ("(" in text and _JOINS_UNITS.search(text)):
+        return _walk_terms(text, wanted)
+    keep = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
+    units = list(set(text.split()))  # text_units(text), distinct ("2253 (2015)" joins none)
+    terms = list(map(_UNIT_TERMS.get, units))
+    if None in terms:  # units not seen yet: learn them (most at once), then look them up
+        learn_unit_terms(compress(units, map(is_, terms, repeat(None))))
+        terms = [_unit_terms(u) if t is None else t for u, t in zip(units, terms, strict=True)]
+    found: list[tuple[int, int, str, int, int]] = []
+    for unit in compress(units, map(not_, map(keep.isdisjoint, terms))):
+        _place_unit(text, unit, keep, found)
+    found.sort()  # text order, and within a unit the order of its terms
+    return [Term(term, start, end) for _, _, term, start, end in found]
+
+
+def learn_unit_terms(units: Iterable[str]) -> None:
+    """Work out the terms of units not cached yet, the plain lowercase words among them in
+    one call of the stemmer (what _unit_terms would find, one unit at a time)."""
+    words = [unit for unit in units if unit.isascii() and unit.isalpha() and unit.islower()]
+    content = [word for word in words if word not in STOPWORDS]
+    stems = _STEMMER.stemWords([_IRREGULAR.get(w, w) for w in map(americanize, content)])
+    if len(_UNIT_TERMS) + len(words) > CACHED_UNITS:
+        _UNIT_TERMS.clear()
+    _UNIT_TERMS.update(zip(content, zip(stems, strict=True), strict=True))
+    _UNIT_TERMS.update(dict.fromkeys(STOPWORDS.intersection(words), ()))
+
+
+def _place_unit(
+    text: str, unit: str, keep: Container[str], found: list[tuple[int, int, str, int, int]]
+) -> None:
+    """Add the kept terms of every occurrence of `unit` in `text` as a whole unit (bounded by
+    whitespace or the text's ends: where text.split() would cut it out)."""
+    picked = [(i, span) for i, span in enumerate(_unit_spans(unit)) if span[0] in keep]
+    size, length = len(unit), len(text)
+    at = text.find(unit)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or text[at - 1].isspace()) and (end == length or text[end].isspace()):
+            found += [(at, i, term, at + start, at + stop) for i, (term, start, stop) in picked]
+            at = text.find(unit, end)
+        else:
+            at = text.find(unit, at + 1)
+
+
+def _walk_terms(text: str, wanted: Container[str] | None) -> list[Term]:
+    """find_terms unit by unit, in order: for every term, or a text whose units join."""
     terms: list[Term] = []
     add = terms.append
     base = 0
@@ -249,21 +297,6 @@ def find_terms(text: str, wanted: Container[str] | None) -> list[Term]:
                 add(Term(term, base + start, base + end))
         base += len(unit)
     return terms
-
-
-def term_offsets(text: str) -> list[tuple[str, int, int]]:
-    """tokenize_spans as plain (term, start, end) tuples: cheaper to keep and to filter."""
-    found: list[tuple[str, int, int]] = []
-    add = found.append
-    known = _UNIT_SPANS
-    base = 0
-    for unit in text_units(text):
-        base = text.find(unit, base)  # units are in order, whitespace between: the next one
-        spans = known.get(unit)
-        for term, start, end in _unit_spans(unit) if spans is None else spans:
-            add((term, base + start, base + end))
-        base += len(unit)
-    return found
 
 
 def text_units(text: str) -> list[str]:

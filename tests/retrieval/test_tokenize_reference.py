@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from retrieval.tokenize import find_terms, term_offsets, tokenize, tokenize_spans
+from retrieval import tokenize as tokenize_module
+from retrieval.tokenize import find_terms, learn_unit_terms, text_units, tokenize, tokenize_spans
 from tests.retrieval import reference_tokenize as reference
 
 # Pieces the reports are made of, and the characters that decide where a term starts and ends.
@@ -41,6 +42,8 @@ _PIECES = [
     "radicalisation",
     "behaviour",
     "fallen",
+    "went",
+    "ate",
     "the",
     "and",
     "para.",
@@ -71,7 +74,6 @@ def _spans(terms: list[reference.Term]) -> list[tuple[str, int, int]]:
 def test_terms_and_offsets_equal_the_reference(text: str) -> None:
     assert tokenize(text) == reference.tokenize(text)
     assert _spans(tokenize_spans(text)) == _spans(reference.tokenize_spans(text))
-    assert term_offsets(text) == _spans(reference.tokenize_spans(text))
 
 
 @given(_TEXT, st.sets(st.sampled_from(["isil", "2017", "counterterror", "financ", "fighter"])))
@@ -82,7 +84,70 @@ def test_find_terms_keeps_only_the_wanted_terms_with_their_offsets(
     assert _spans(find_terms(text, wanted)) == [s for s in everything if s[0] in wanted]
 
 
+@settings(max_examples=300)
+@given(st.data(), _TEXT, _TEXT)
+@example(None, "isil isils isil-led ISIL", "")
+@example(None, "fighters went home, and ate", "")
+def test_find_terms_finds_every_occurrence_of_the_texts_own_terms(
+    data: st.DataObject | None, text: str, more: str
+) -> None:
+    """Terms drawn from the text itself (some repeated, some inside longer words, some in
+    units that join, as "2253 (2015)"): each is found wherever the reference finds it, in order."""
+    text = f"{text} {more} {text}"
+    tokenize_module._UNIT_TERMS.clear()  # every unit new, as in a process's first answers
+    everything = _spans(reference.tokenize_spans(text))
+    terms = sorted({s[0] for s in everything})
+    wanted = (
+        set(terms)
+        if data is None
+        else data.draw(st.sets(st.sampled_from(terms)) if terms else st.just(set()))
+    )
+    assert _spans(find_terms(text, wanted)) == [s for s in everything if s[0] in wanted]
+    assert _spans(find_terms(text, dict.fromkeys(wanted, 1.0))) == _spans(find_terms(text, wanted))
+
+
 @given(st.text(max_size=200))
 def test_any_unicode_text_tokenizes_like_the_reference(text: str) -> None:
     assert _spans(tokenize_spans(text)) == _spans(reference.tokenize_spans(text))
     assert tokenize(text) == reference.tokenize(text)
+
+
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "also",
+        "fallen",
+        "went",
+        "radicalisation",
+        "behaviours",
+        "labour",
+        "defence",
+        "programmes",
+        "dying",
+        "skies",
+        "fighters",
+        "isil",
+        "news",
+        "only",
+        "yes",
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _WORDS, st.text(alphabet="abcdefghijklmnopqrstuvwxyzAZ'-é", min_size=1, max_size=12)
+        ),
+        max_size=40,
+    )
+)
+def test_terms_learnt_many_at_once_are_the_references(words: list[str]) -> None:
+    """Words whose terms are worked out in one call of the stemmer tokenize as the reference
+    tokenizes them, in a text and in find_terms."""
+    text = " ".join(words)
+    learn_unit_terms(text_units(text))
+    assert tokenize(text) == reference.tokenize(text)
+    everything = _spans(reference.tokenize_spans(text))
+    wanted = {s[0] for s in everything[::2]}
+    assert _spans(find_terms(text, wanted)) == [s for s in everything if s[0] in wanted]
