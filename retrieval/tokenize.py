@@ -261,7 +261,7 @@ def learn_unit_terms(units: Iterable[str]) -> None:
     one call of the stemmer (what _unit_terms would find, one unit at a time)."""
     words = [unit for unit in units if unit.isascii() and unit.isalpha() and unit.islower()]
     content = [word for word in words if word not in STOPWORDS]
-    stems = _STEMMER.stemWords([_IRREGULAR.get(w, w) for w in map(americanize, content)])
+    stems = _STEMMER.stemWords(list(map(_base_form, content)))
     if len(_UNIT_TERMS) + len(words) > CACHED_UNITS:
         _UNIT_TERMS.clear()
     _UNIT_TERMS.update(zip(content, zip(stems, strict=True), strict=True))
@@ -407,8 +407,13 @@ def _strip_possessive(word: str) -> str:
 
 
 def _stem(word: str) -> str:
+    return _STEMMER.stemWord(_base_form(word))
+
+
+def _base_form(word: str) -> str:
+    """What the stemmer is given: American spelling, an irregular past form's verb."""
     word = americanize(word)
-    return _STEMMER.stemWord(_IRREGULAR.get(word, word))
+    return _IRREGULAR.get(word, word)
 
 
 # English irregular past forms -> the base form, which Snowball cannot derive ("fallen" stays
