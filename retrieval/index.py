@@ -18,6 +18,7 @@ import bisect
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence, Set
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -140,6 +141,20 @@ class Ranking:
         """Best k (doc, score); and the count of docs holding a `counted` term, or None."""
         raise NotImplementedError
 
+    def _plan(
+        self, query: Sequence[str], weights: Sequence[float] | None
+    ) -> tuple[list, list[float]]:
+        """The query's distinct known terms (in the index's own form) and their multipliers."""
+        raise NotImplementedError
+
+    def _all_scores(self, terms: Sequence, mults: Sequence[float]) -> np.ndarray:
+        """Every doc's score (for degenerate corpora, where the bounds do not hold)."""
+        raise NotImplementedError
+
+    def matching_count(self, query: Sequence[str], allowed: np.ndarray | None = None) -> int:
+        """How many docs (within `allowed`) hold one of the query's terms."""
+        raise NotImplementedError
+
     def top_k(
         self,
         query: Sequence[str],
@@ -185,19 +200,19 @@ class Ranking:
 class Bm25Index(Ranking):
     """A global BM25Okapi index over every report's paragraphs, in citation order."""
 
-    def __init__(self, meta: dict[str, object], arrays: Mapping[str, np.ndarray]) -> None:
+    def __init__(self, meta: dict[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
         self._meta = meta
         self._a = dict(arrays)
         self._n = int(self._a["numbers"].size)
-        self._reports = tuple((str(r), int(s), int(e)) for r, s, e in meta["reports"])  # type: ignore[attr-defined]
+        self._reports = tuple((str(r), int(s), int(e)) for r, s, e in meta["reports"])
         self._slices = {r: slice(s, e) for r, s, e in self._reports}
         self.keys = DocKeys(self._reports, self._a["numbers"])
         self._local = threading.local()
-        self._shift = int(meta["block_shift"])  # type: ignore[arg-type]
+        self._shift = int(meta["block_shift"])
         self._n_blocks = (self._n + (1 << self._shift) - 1) >> self._shift
         df = self._a["df"]
         self._dense_row = {int(t): row for row, t in enumerate(self._a["dense_terms"])}
-        self.avgdl = float(meta["avgdl"])  # type: ignore[arg-type]
+        self.avgdl = float(meta["avgdl"])
         self.idf, self.average_idf = _okapi_idf(self._n, df)
         doc_len = self._a["doc_len"].astype(np.float64)
         # BM25Okapi's denominator, in its operation order, so scores match it bit for bit.

@@ -950,7 +950,7 @@ def _tiered_searcher(
         return replace(base, index=tiered, reports=dict(metas), semantic=None)
     assert extras is not None
     learned, names = merge_extras({r: extras[r] for r in tiered.reports})
-    return Searcher(tiered, learned, dict(metas), names)  # type: ignore[arg-type]
+    return Searcher(tiered, learned, dict(metas), names)
 
 
 def _check_segments(segments: dict[str, bytes], metas: dict[str, ReportMeta]) -> None:

@@ -9,8 +9,8 @@ import numpy as np
 
 from corpus.model import Paragraph, ReportMeta
 from corpus.references import Reference, find_references
-from retrieval.index import Bm25Index
 from retrieval.novelty import Novelty
+from retrieval.tiered import SearchIndex
 from retrieval.tokenize import tokenize
 
 Key = tuple[str, int]
@@ -24,7 +24,7 @@ def paragraph_references(paragraph: Paragraph) -> list[Reference]:
     return refs
 
 
-def mentioning(index: Bm25Index, symbol: str) -> list[Key]:
+def mentioning(index: SearchIndex, symbol: str) -> list[Key]:
     """Paragraphs of other reports whose indexed words hold the symbol (the tokeniser keeps
     "S/2018/80" whole): the only candidates for citing it, found without reading any text."""
     terms = [t for t in tokenize(symbol) if "/" in t]

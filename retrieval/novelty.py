@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.model import Paragraph
-from retrieval.index import Bm25Index
 from retrieval.search import paragraph_terms
+from retrieval.tiered import SearchIndex
 
 NEW_BELOW = 0.2
 
@@ -39,7 +39,7 @@ class Novelty:
 
 
 def score_novelty(
-    index: Bm25Index, paragraphs: Sequence[Paragraph], previous: str | None
+    index: SearchIndex, paragraphs: Sequence[Paragraph], previous: str | None
 ) -> list[Novelty]:
     """Each paragraph's closeness to the previous report (every one new if there is none)."""
     prior: np.ndarray | None = None
@@ -52,7 +52,7 @@ def score_novelty(
     return out
 
 
-def _novelty(index: Bm25Index, paragraph: Paragraph, prior: np.ndarray | None) -> Novelty:
+def _novelty(index: SearchIndex, paragraph: Paragraph, prior: np.ndarray | None) -> Novelty:
     doc = index.doc_index(paragraph.report, paragraph.number)
     terms = list(dict.fromkeys(paragraph_terms(paragraph)))
     if prior is None or doc is None or not terms:

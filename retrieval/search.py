@@ -17,11 +17,13 @@ import datetime as dt
 import functools
 import json
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +45,7 @@ from retrieval.semantic import (
     fuse,
     with_feedback,
 )
+from retrieval.tiered import SearchIndex
 from retrieval.tokenize import Term, find_terms, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
@@ -73,7 +76,7 @@ _NAMES_BLOB = "names"
 EXTRAS_VERSION = 2
 _INDEX_PREFIX = "index/"
 
-Fetch = Callable[[Sequence[tuple[str, int]]], Awaitable[list[Paragraph]]]
+Fetch = Callable[[Sequence[tuple[str, int]]], Coroutine[Any, Any, list[Paragraph]]]
 FetchNow = Callable[[Sequence[tuple[str, int]]], list[Paragraph]]  # blocking: worker threads only
 
 
@@ -176,7 +179,7 @@ def merge_extras(
 class Searcher:
     """The global index, the merged alias table, and what each indexed report is."""
 
-    index: bm25.Bm25Index
+    index: SearchIndex
     learned: tuple[AliasGroup, ...]
     reports: Mapping[str, ReportMeta]
     names: tuple[str, ...] = field(default=(), repr=False)  # capitalised names, for acronyms
@@ -241,6 +244,9 @@ class Searcher:
         return out
 
     def to_blobs(self) -> dict[str, bytes]:
+        """The stored form of a one-piece index (a built or loaded searcher's, never a live
+        library's tiered one: its tiers are stored as segments)."""
+        assert isinstance(self.index, bm25.Bm25Index), "only a one-piece index is stored whole"
         blobs = {_INDEX_PREFIX + k: v for k, v in self.index.to_blobs().items()}
         blobs[_ALIASES_BLOB] = json.dumps(
             [[list(g.names), g.source] for g in self.learned]
@@ -532,7 +538,7 @@ def _has_terms(paragraph: Paragraph | None, terms: Sequence[str]) -> bool:
 
 def _with_feedback(searcher: Searcher, plan: Plan, top: Sequence[Paragraph]) -> Plan:
     """Pseudo-relevance feedback: add the words the best paragraphs share, at low weight."""
-    mass: Counter[str] = Counter()
+    mass: dict[str, float] = defaultdict(float)
     for p in top:
         counts = _term_counts(p)
         length = sum(counts.values())
@@ -540,7 +546,7 @@ def _with_feedback(searcher: Searcher, plan: Plan, top: Sequence[Paragraph]) -> 
             mass[t] += c / length * term_idf(searcher, t)
     known = set(plan.terms)
     extra: list[tuple[str, float]] = []
-    for t, m in mass.most_common():
+    for t, m in sorted(mass.items(), key=itemgetter(1), reverse=True):  # as most_common
         if len(extra) == FEEDBACK_TERMS:
             break
         if t not in known and searcher.index.term_doc_frequency(t) > 1:

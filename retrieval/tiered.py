@@ -108,7 +108,10 @@ class TieredIndex(Ranking):
     # -- building
 
     @classmethod
-    def over(cls, base: Bm25Index, order: OrderKey) -> TieredIndex:
+    def over(cls, base: SearchIndex, order: OrderKey) -> TieredIndex:
+        """A one-piece index (as built or loaded, a searcher's before it goes live) as the base."""
+        if not isinstance(base, Bm25Index):
+            raise TypeError("TieredIndex.over takes a one-piece Bm25Index")
         return cls([Tier(base, None)], order)
 
     def with_changes(
@@ -470,3 +473,7 @@ def _compact(tiers: list[Tier], order: OrderKey) -> list[Tier]:
         index = Bm25Index.from_segments([segments[r] for r in ordered])
         small[-2:] = [Tier(index, segments)]
     return [base, *small]
+
+
+# What a Searcher holds: a freshly built or loaded index is one piece; a live library's is tiered.
+SearchIndex = Bm25Index | TieredIndex

@@ -221,11 +221,11 @@ _UNIT_SPANS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 def tokenize(text: str) -> list[str]:
     """Search terms of `text`, in order; used for paragraphs and questions alike."""
     units = text_units(text)
-    found = list(map(_UNIT_TERMS.get, units))
+    found: list[tuple[str, ...] | None] = list(map(_UNIT_TERMS.get, units))
     if None in found:  # units not seen yet: learn just those
         for i in compress(range(len(found)), map(is_, found, repeat(None))):
             found[i] = _unit_terms(units[i])
-    return list(chain.from_iterable(found))
+    return list(chain.from_iterable(found))  # type: ignore[arg-type]  # no None is left
 
 
 def tokenize_spans(text: str) -> list[Term]:
@@ -245,10 +245,10 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
         return _walk_terms(text, wanted)
     keep = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     units = list(set(text.split()))  # text_units(text), distinct ("2253 (2015)" joins none)
-    terms = list(map(_UNIT_TERMS.get, units))
-    if None in terms:  # units not seen yet: learn them (most at once), then look them up
-        learn_unit_terms(compress(units, map(is_, terms, repeat(None))))
-        terms = [_unit_terms(u) if t is None else t for u, t in zip(units, terms, strict=True)]
+    known = list(map(_UNIT_TERMS.get, units))
+    if None in known:  # units not seen yet: learn them (most at once), then look them up
+        learn_unit_terms(compress(units, map(is_, known, repeat(None))))
+    terms = [_unit_terms(u) if t is None else t for u, t in zip(units, known, strict=True)]
     found: list[tuple[int, int, str, int, int]] = []
     for unit in compress(units, map(not_, map(keep.isdisjoint, terms))):
         _place_unit(text, unit, keep, found)
