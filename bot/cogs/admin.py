@@ -87,7 +87,9 @@ class Admin(commands.Cog):
             data, source = await read_upload(file, max_bytes), file.filename
         else:
             assert url is not None
-            data, source = (await fetch_report(url, max_bytes=max_bytes)).data, url
+            public_only = not self.bot.settings.allow_private_links
+            fetched = await fetch_report(url, max_bytes=max_bytes, public_only=public_only)
+            data, source = fetched.data, url
         result = await self.bot.library.ingest(
             data, source=source, symbol=symbol, date=when, title=title
         )

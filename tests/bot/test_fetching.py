@@ -8,6 +8,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from bot import Settings
 from bot.cli import main
 from bot.fetching import FetchError, fetch_report, is_link
 from tests.bot import https_site as site_module
@@ -15,6 +16,13 @@ from tests.bot.conftest import Sim
 from tests.bot.https_site import Site
 
 https_site = site_module.https_site  # the module-scoped fixture
+
+
+@pytest.fixture
+def settings(bundled_db: Path) -> Settings:
+    """The test site is on 127.0.0.1: the bot may fetch from it only when private links are
+    allowed (test_fetching_public.py checks that they are refused by default)."""
+    return Settings(db_path=bundled_db, allow_private_links=True)
 
 
 def run(capsys, db: Path, site: Site, *args: str) -> tuple[int, str, str]:
