@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot import Settings
 from bot.fetching import FetchError, fetch_report
 from tests.bot import https_site as site_module
 from tests.bot.conftest import Sim
@@ -47,10 +46,3 @@ async def test_slash_ingest_refuses_a_name_that_resolves_to_a_private_address(
 async def test_private_addresses_are_refused_before_any_connection(host: str) -> None:
     with pytest.raises(FetchError, match="is not a public address"):
         await fetch_report(f"https://{host}/report.pdf", max_bytes=1_000, public_only=True)
-
-
-def test_the_setting_is_read_from_the_environment(tmp_path) -> None:
-    db = str(tmp_path / "db.sqlite3")
-    assert not Settings.from_env({"REPORTBOT_DB": db}).allow_private_links
-    env = {"REPORTBOT_DB": db, "REPORTBOT_ALLOW_PRIVATE_LINKS": "1"}
-    assert Settings.from_env(env).allow_private_links
