@@ -241,7 +241,7 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
     cached, or worked out once), and only the units holding a wanted term are looked for in
     the text. The other units are never walked one by one, nor made into Term objects.
     """
-    if wanted is None or ("(" in text and _JOINS_UNITS.search(text)):
+    if wanted is None or _joins_units(text):
         return _walk_terms(text, wanted)
     keep = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     units = list(set(text.split()))  # text_units(text), distinct ("2253 (2015)" joins none)
@@ -303,9 +303,14 @@ def text_units(text: str) -> list[str]:
     """The whitespace-delimited units of text (str.split() splits on the same characters as
     the pattern's \\s), joining "2253 (2015)"-like ones: tokenize(text) is the terms of each
     unit (unit_terms), one after the other."""
-    if "(" in text and _JOINS_UNITS.search(text):
+    if _joins_units(text):
         return _UNIT.findall(text)
     return text.split()
+
+
+def _joins_units(text: str) -> bool:
+    """Whether text holds a unit spanning whitespace ("2253 (2015)"): str.split() cuts it."""
+    return "(" in text and _JOINS_UNITS.search(text) is not None
 
 
 def _unit_terms(unit: str) -> tuple[str, ...]:

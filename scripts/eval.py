@@ -90,7 +90,7 @@ def metrics(runs: Mapping[str, list[str]], questions: Sequence[dict]) -> dict[st
 
     rows = [(runs[q["id"]], q["relevant"]) for q in questions]
     return {
-        "nDCG@10": mean([ndcg(r, rel, 10) for r, rel in rows]),
+        "nDCG@10": mean(per_question_ndcg(runs, questions)),
         "R@5": mean([recall(r, rel, 5) for r, rel in rows]),
         "R@10": mean([recall(r, rel, 10) for r, rel in rows]),
     }
