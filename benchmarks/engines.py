@@ -191,9 +191,12 @@ def _rank_top(model, query: list[str]) -> list[tuple[int, float]]:
 def rank_build(corpus: Path, n: int, work: Path) -> dict:
     from rank_bm25 import BM25Okapi
 
+    from retrieval.index import K1, B
+
     docs = [tokens for _r, _n, tokens in synth.read_corpus(corpus, n)]
     t0 = time.perf_counter()
-    model = BM25Okapi(docs)  # pre-tokenised: never pass tokenizer= (it starts a process pool)
+    # pre-tokenised: never pass tokenizer= (it starts a process pool)
+    model = BM25Okapi(docs, k1=K1, b=B)
     build_s = time.perf_counter() - t0
     path = work / f"rank-{n}.pickle"
     path.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))

@@ -50,8 +50,8 @@ __all__ = [
     "read_segment_report",
 ]
 
-K1 = 1.5  # BM25Okapi's term-frequency saturation
-B = 0.75  # BM25Okapi's length normalisation
+K1 = 0.9  # term-frequency saturation (BM25Okapi(k1=0.9, b=0.6); docs/search-quality.md)
+B = 0.6  # length normalisation
 EPSILON = 0.25  # negative idf becomes EPSILON * mean idf, as BM25Okapi does
 BLOCK_DOCS = 1024  # docs per block when looking for the k-th best score (a power of two)
 DENSE_SHARE = 0.25  # terms in at least this share of docs are stored as dense rows
@@ -155,6 +155,14 @@ class Ranking:
         """How many docs (within `allowed`) hold one of the query's terms."""
         raise NotImplementedError
 
+    def report_scores(
+        self, query: Sequence[str], report: str, *, k1: float | None = None, b: float | None = None
+    ) -> np.ndarray:
+        """Exact BM25Okapi scores of one report's docs, in doc order, with k1 and b given (the
+        index's own by default): a measure calibrated on fixed values, as novelty is, then stays
+        put when the search's parameters are tuned. KeyError if the report is not indexed."""
+        raise NotImplementedError
+
     def top_k(
         self,
         query: Sequence[str],
@@ -249,7 +257,13 @@ class Bm25Index(Ranking):
         arrays.update(_store_postings(arrays, doc_len, avgdl, dense_share))
         reports = [[r, int(starts[i]), int(starts[i + 1])] for i, r in enumerate(names)]
         shift = block_docs.bit_length() - 1
-        meta = {"version": INDEX_VERSION, "avgdl": avgdl, "block_shift": shift, "reports": reports}
+        meta = {
+            "version": INDEX_VERSION,
+            "bm25": [K1, B],
+            "avgdl": avgdl,
+            "block_shift": shift,
+            "reports": reports,
+        }
         return cls(meta, arrays)
 
     def to_blobs(self) -> dict[str, bytes]:
@@ -264,6 +278,8 @@ class Bm25Index(Ranking):
         meta = json.loads(blobs["meta"])
         if meta.get("version") != INDEX_VERSION:
             raise ValueError("index blobs of another version; rebuild the index from segments")
+        if meta.get("bm25") != [K1, B]:  # stored impacts are computed with k1 and b
+            raise ValueError("index blobs built with other BM25 parameters; rebuild from segments")
         layout = meta.pop("arrays")
         arrays = {
             name: np.frombuffer(blobs[name], dtype=np.dtype(dt)).reshape(shape)
@@ -312,14 +328,17 @@ class Bm25Index(Ranking):
         lo, hi = int(self._a["term_ptr"][t]), int(self._a["term_ptr"][t + 1])
         return self._a["post_doc"][lo:hi], self._a["post_tf"][lo:hi]
 
-    def _norm_of(self, docs: np.ndarray, avgdl: float) -> np.ndarray:
+    def _norm_of(
+        self, docs: np.ndarray, avgdl: float, k1: float | None = None, b: float | None = None
+    ) -> np.ndarray:
         """BM25Okapi's length normalisation of `docs` for a collection of average length avgdl
         (the tiered index passes the whole collection's; elementwise, so bit for bit the same)."""
-        if avgdl == self.avgdl:
+        k1, b = K1 if k1 is None else k1, B if b is None else b
+        if avgdl == self.avgdl and (k1, b) == (K1, B):
             return self._norm[docs]
         doc_len = self._a["doc_len"][docs].astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return K1 * (1 - B + B * doc_len / avgdl) if avgdl else doc_len * 0
+            return k1 * (1 - b + b * doc_len / avgdl) if avgdl else doc_len * 0
 
     def _impacts(self, t: int, avgdl: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Docs holding term t and their tf part of BM25 in float64 (idf not applied)."""
@@ -376,6 +395,13 @@ class Bm25Index(Ranking):
         terms, mults = self._plan(query, None)
         hit = self._all_scores(terms, mults) > 0 if any(m < 0 for m in mults) else self._hits(terms)
         return int(np.count_nonzero(hit & mask if mask is not None else hit))
+
+    def report_scores(
+        self, query: Sequence[str], report: str, *, k1: float | None = None, b: float | None = None
+    ) -> np.ndarray:
+        span = self.report_slice(report)
+        terms, mults = self._plan(query, None)
+        return self._exact(terms, mults, np.arange(span.start, span.stop), self.avgdl, k1, b)
 
     def _ranked(
         self,
@@ -478,12 +504,19 @@ class Bm25Index(Ranking):
         return _best(candidates, self._exact(terms, mults, candidates, avgdl), k), total
 
     def _exact(
-        self, terms: list[int], mults: list[float], docs: np.ndarray, avgdl: float
+        self,
+        terms: list[int],
+        mults: list[float],
+        docs: np.ndarray,
+        avgdl: float,
+        k1: float | None = None,
+        b: float | None = None,
     ) -> np.ndarray:
         """BM25Okapi scores of the given ascending docs, summed in query-term order."""
         ptr, post_doc, post_tf = self._a["term_ptr"], self._a["post_doc"], self._a["post_tf"]
         scores = np.zeros(docs.size)
-        norm = self._norm_of(docs, avgdl)  # elementwise: the same values as per term's docs
+        norm = self._norm_of(docs, avgdl, k1, b)  # elementwise: as per term's docs
+        k1 = K1 if k1 is None else k1
         wanted = docs.astype(post_doc.dtype)
         for t, m in zip(terms, mults, strict=True):
             row = self._dense_row.get(t)
@@ -500,7 +533,7 @@ class Bm25Index(Ranking):
                 np.minimum(at, hi - lo - 1, out=at)
                 found = span_docs[at] == docs
                 tf = post_tf[lo:hi][at[found]]
-            scores[found] += m * (tf * (K1 + 1) / (tf + norm[found]))
+            scores[found] += m * (tf * (k1 + 1) / (tf + norm[found]))
         return scores
 
 

@@ -23,6 +23,10 @@ from retrieval.search import paragraph_terms
 from retrieval.tiered import SearchIndex
 
 NEW_BELOW = 0.2
+# The BM25 parameters NEW_BELOW was measured with (BM25Okapi's defaults), fixed here so that
+# tuning the search's own k1 and b (retrieval/index.py) does not move what counts as new.
+NOVELTY_K1 = 1.5
+NOVELTY_B = 0.75
 
 
 @dataclass(frozen=True)
@@ -42,26 +46,21 @@ def score_novelty(
     index: SearchIndex, paragraphs: Sequence[Paragraph], previous: str | None
 ) -> list[Novelty]:
     """Each paragraph's closeness to the previous report (every one new if there is none)."""
-    prior: np.ndarray | None = None
-    if previous is not None and previous in index.reports:
-        prior = np.zeros(len(index), dtype=bool)
-        prior[index.report_slice(previous)] = True
-    out = []
-    for paragraph in paragraphs:
-        out.append(_novelty(index, paragraph, prior))
-    return out
+    if previous is not None and previous not in index.reports:
+        previous = None
+    return [_novelty(index, paragraph, previous) for paragraph in paragraphs]
 
 
-def _novelty(index: SearchIndex, paragraph: Paragraph, prior: np.ndarray | None) -> Novelty:
+def _novelty(index: SearchIndex, paragraph: Paragraph, previous: str | None) -> Novelty:
     doc = index.doc_index(paragraph.report, paragraph.number)
     terms = list(dict.fromkeys(paragraph_terms(paragraph)))
-    if prior is None or doc is None or not terms:
+    if previous is None or doc is None or not terms:
         return Novelty(paragraph, 0.0, None)
-    own = np.zeros(len(index), dtype=bool)
-    own[doc] = True
-    mine = index.top_k(terms, 1, allowed=own)
-    theirs = index.top_k(terms, 1, allowed=prior)
-    if not mine or not theirs or mine[0][1] <= 0:
+    own = index.report_scores(terms, paragraph.report, k1=NOVELTY_K1, b=NOVELTY_B)
+    mine = float(own[doc - index.report_slice(paragraph.report).start])
+    theirs = index.report_scores(terms, previous, k1=NOVELTY_K1, b=NOVELTY_B)
+    if mine <= 0 or not theirs.size or theirs.max() <= 0:
         return Novelty(paragraph, 0.0, None)
-    best_doc, best = theirs[0]
-    return Novelty(paragraph, round(best / mine[0][1], 4), index.keys[best_doc])
+    best = int(np.argmax(theirs))  # the first best: ties go to the earlier paragraph
+    counterpart = index.keys[index.report_slice(previous).start + best]
+    return Novelty(paragraph, round(float(theirs[best]) / mine, 4), counterpart)

@@ -363,6 +363,17 @@ class TieredIndex(Ranking):
             count += int(np.count_nonzero(hit & local if local is not None else hit))
         return count
 
+    def report_scores(
+        self, query: Sequence[str], report: str, *, k1: float | None = None, b: float | None = None
+    ) -> np.ndarray:
+        found = [(t, a, stop) for r, t, a, stop in self._spans if r == report]
+        if not found:
+            raise KeyError(report)
+        t, a, stop = found[0]
+        terms, mults = self._plan(query, None)
+        ids, ms = self._local_terms(t, terms, mults)
+        return self.tiers[t].index._exact(ids, ms, np.arange(a, stop), self.avgdl, k1, b)
+
     def _ranked(
         self,
         terms: list[_Term],

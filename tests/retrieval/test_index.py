@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from retrieval.index import Bm25Index
+from retrieval.index import K1, B, Bm25Index
 from retrieval.segment import build_segment
 from retrieval.tokenize import tokenize
 
@@ -92,7 +92,7 @@ def dev_queries() -> list[str]:
 def test_bundled_corpus_matches_bm25okapi(block_docs: int, dense_share: float) -> None:
     reports = bundled()
     index = index_of(reports, block_docs=block_docs, dense_share=dense_share)
-    reference = BM25Okapi([doc for _r, _n, docs in reports for doc in docs])
+    reference = BM25Okapi([doc for _r, _n, docs in reports for doc in docs], k1=K1, b=B)
     assert len(index) == reference.corpus_size
     for question in dev_queries():
         query = tokenize(question)
@@ -156,7 +156,7 @@ def test_zipf_corpus_matches_bm25okapi() -> None:
     ]
     reports = [(f"S/{i}", list(range(1, 501)), docs[i * 500 : (i + 1) * 500]) for i in range(6)]
     index = index_of(reports, block_docs=16)
-    reference = BM25Okapi(docs)
+    reference = BM25Okapi(docs, k1=K1, b=B)
     for _ in range(60):
         query = [vocab[min(int(z), 399)] for z in rng.zipf(1.2, size=int(rng.integers(1, 8)))]
         want = reference.get_scores(query)
@@ -204,7 +204,7 @@ def test_generated_corpora_match_bm25okapi(
     if not has_vocabulary(docs):
         return
     index = index_of(reports, block_docs=block, dense_share=share)
-    want = BM25Okapi(docs).get_scores(query)
+    want = BM25Okapi(docs, k1=K1, b=B).get_scores(query)
     got = index.get_scores(query)
     assert np.isfinite(got).all()
     np.testing.assert_allclose(got, want, rtol=REL, atol=1e-12)
@@ -280,6 +280,20 @@ def test_blobs_round_trip(corpus: tuple, query: list[str]) -> None:
     assert loaded.to_blobs() == index.to_blobs()
 
 
+def test_blobs_built_with_other_bm25_parameters_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stored impacts hold k1 and b: an index saved under other values must be rebuilt."""
+    reports = bundled()
+    monkeypatch.setattr("retrieval.index.K1", K1 + 0.6)
+    monkeypatch.setattr("retrieval.index.B", B + 0.15)
+    stale = index_of(reports).to_blobs()
+    monkeypatch.undo()
+    with pytest.raises(ValueError, match="other BM25 parameters"):
+        Bm25Index.from_blobs(stale)
+    assert len(Bm25Index.from_blobs(index_of(reports).to_blobs())) == len(index_of(reports))
+
+
 @FAST
 @given(corpora(), QUERY)
 def test_segment_order_and_removal(corpus: tuple, query: list[str]) -> None:
@@ -293,7 +307,7 @@ def test_segment_order_and_removal(corpus: tuple, query: list[str]) -> None:
     index = Bm25Index.from_segments(segments[1:])
     assert len(index) == len(remaining)
     if has_vocabulary(remaining):
-        want = BM25Okapi(remaining).get_scores(query)
+        want = BM25Okapi(remaining, k1=K1, b=B).get_scores(query)
         np.testing.assert_allclose(index.get_scores(query), want, rtol=REL, atol=1e-12)
     assert reports[0][0] not in index.reports
 
@@ -328,7 +342,7 @@ def test_repeated_query_terms_count_twice() -> None:
 def test_negative_idf_follows_bm25okapi() -> None:
     docs = [["a", "b"], ["a", "b"], ["a"], ["a", "b", "c"]]  # mean idf < 0: epsilon floor < 0
     index = index_of([("S/1", [1, 2, 3, 4], docs)])
-    want = BM25Okapi(docs).get_scores(["a", "c"])
+    want = BM25Okapi(docs, k1=K1, b=B).get_scores(["a", "c"])
     np.testing.assert_allclose(index.get_scores(["a", "c"]), want, rtol=REL)
     assert all(s > 0 for _d, s in index.top_k(["a", "c"], 4))
     assert index.top_k(["a"], 4) == []  # every score negative: nothing answers

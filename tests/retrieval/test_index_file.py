@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval import index
 from retrieval.index_file import index_dir, index_file, map_index_file, write_index_file
 from retrieval.library import Library
 from retrieval.store import Store
@@ -95,6 +96,24 @@ async def test_a_damaged_or_foreign_file_is_ignored(
         await asyncio.to_thread(shutil.copyfile, index_file(other, "feedface"), path)
     again = await library_factory(bundled_db)
     assert await cites(again) == expected
+
+
+async def test_an_index_stored_with_other_bm25_parameters_is_rebuilt(
+    library_factory, db_path: Path, bundled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database indexed by a release with other k1/b answers as one indexed today."""
+    monkeypatch.setattr("retrieval.index.K1", index.K1 + 0.6)
+    monkeypatch.setattr("retrieval.index.B", index.B + 0.15)
+    old = await library_factory(db_path, bootstrap=True)
+    await old.close()
+    stale_id = await asyncio.to_thread(stored_index_id, db_path)
+    monkeypatch.undo()
+    reopened = await library_factory(db_path)
+    assert await asyncio.to_thread(stored_index_id, db_path) != stale_id
+    assert await asyncio.to_thread(files_in, db_path) == [
+        f"{await asyncio.to_thread(stored_index_id, db_path)}.bin"
+    ]
+    assert await cites(reopened) == await cites(await library_factory(bundled_db))
 
 
 def test_an_unwritable_folder_means_no_file_not_an_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 from retrieval import tiered
-from retrieval.index import Bm25Index
+from retrieval.index import K1, B, Bm25Index
 from retrieval.segment import build_segment
 from retrieval.tiered import TieredIndex
 
@@ -50,6 +50,12 @@ def assert_same(index: TieredIndex, fresh: Bm25Index, rng: np.random.Generator) 
     allowed = rng.random(len(fresh)) < 0.5
     for query, weights in zip(QUERIES, WEIGHTS, strict=True):
         np.testing.assert_array_equal(index.get_scores(query), fresh.get_scores(query))
+        for report in fresh.reports:
+            for params in ({}, {"k1": 1.2, "b": 0.3}):
+                np.testing.assert_array_equal(
+                    index.report_scores(query, report, **params),
+                    fresh.report_scores(query, report, **params),
+                )
         for k in (1, 3, 10):
             assert index.top_k(query, k, weights=weights) == fresh.top_k(query, k, weights=weights)
         assert index.top_k(query, 4, allowed=allowed) == fresh.top_k(query, 4, allowed=allowed)
@@ -111,7 +117,7 @@ def test_scores_are_bm25okapis_over_the_live_reports() -> None:
             add={symbol: segment(symbol, reports[symbol])}, remove={symbol: old}
         )
     assert index.avgdl > 2 * index.base.avgdl  # the base's impacts are far off: rescored
-    reference = BM25Okapi([d for s in sorted(reports) for d in reports[s]])
+    reference = BM25Okapi([d for s in sorted(reports) for d in reports[s]], k1=K1, b=B)
     for _ in range(30):
         query = [vocab[min(int(z), 59)] for z in rng.zipf(1.2, size=3)]
         want = reference.get_scores(query)
@@ -121,6 +127,17 @@ def test_scores_are_bm25okapis_over_the_live_reports() -> None:
         got = index.top_k(query, 10)
         assert [d for d, _s in got] == [d for d, _s in expected]
         np.testing.assert_allclose([s for _d, s in got], [s for _d, s in expected], rtol=1e-9)
+    # Any k1 and b, one report at a time (what novelty measures with fixed values).
+    other = BM25Okapi([d for s in sorted(reports) for d in reports[s]], k1=1.2, b=0.3)
+    for _ in range(10):
+        query = list(dict.fromkeys(vocab[min(int(z), 59)] for z in rng.zipf(1.2, size=3)))
+        want = other.get_scores(query)
+        for report in sorted(reports):
+            span = index.report_slice(report)
+            got = index.report_scores(query, report, k1=1.2, b=0.3)
+            np.testing.assert_allclose(got, want[span], rtol=1e-9, atol=1e-12)
+    with pytest.raises(KeyError):
+        index.report_scores(["w1"], "S/missing")
 
 
 def test_small_tiers_merge_and_the_base_falls_due(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,10 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus.errors import UserError
+from corpus.files import bundled_reports
 from corpus.model import ReportMeta
 from retrieval.errors import UnknownReport
 from retrieval.library import Library
-from retrieval.novelty import NEW_BELOW
+from retrieval.novelty import NEW_BELOW, score_novelty
+from retrieval.search import Searcher, build_segment
 from retrieval.series import (
     SeriesNameError,
     find_series_name,
@@ -160,6 +162,27 @@ async def test_whatsnew_lists_new_paragraphs_and_not_kept_or_edited_ones(
     assert edited.counterpart == ("S/2018/80", EDITED)
     kept = [n for n in news.scored if n.paragraph.number < DRONES]
     assert all(n.similarity >= NEW_BELOW for n in kept)
+
+
+def test_whatsnew_does_not_move_when_the_search_is_tuned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Novelty is measured with its own fixed k1 and b, whatever the search's are."""
+    reports = sorted(bundled_reports(), key=lambda r: r.meta.symbol)
+    earlier, later = reports
+
+    def novelty() -> list[tuple[int, float, tuple[str, int] | None]]:
+        searcher = Searcher.rebuild(
+            {r.symbol: build_segment(r) for r in reports}, {r.symbol: r.meta for r in reports}
+        )
+        scored = score_novelty(searcher.index, later.paragraphs, earlier.meta.symbol)
+        return [(n.paragraph.number, n.similarity, n.counterpart) for n in scored]
+
+    today = novelty()
+    assert sum(similarity < NEW_BELOW for _n, similarity, _c in today) > 0
+    monkeypatch.setattr("retrieval.index.K1", 2.0)
+    monkeypatch.setattr("retrieval.index.B", 0.3)
+    assert novelty() == today
 
 
 async def test_whatsnew_of_the_first_report_has_nothing_to_compare(
