@@ -4,10 +4,9 @@ Terms are identified by a 128-bit BLAKE2b digest (a collision is less likely tha
 RAM), so segments merge and blobs load with array operations only. Postings are CSR by term,
 doc-ordered, with raw term frequencies (exact float64 scores, BM25Okapi's expression and operation
 order) and float32 impacts (tf part of BM25); terms in a quarter of the docs or more are stored as
-dense rows instead. top_k sums the impacts, scaled for the question and rounded up to integers,
-in a reused 16-bit buffer (np.add.at for sparse terms, one vector add for dense ones), finds the
-k-th best through per-block maxima, and rescores only the candidates near it exactly: no
-per-posting Python, no full sort.
+dense rows instead. top_k accumulates float32 impacts into a reused buffer (np.add.at for sparse
+terms, one vector add for dense ones), finds the k-th best through per-block maxima, and rescores
+only the candidates near it exactly: no per-posting Python, no full sort.
 
 Each report reaches the index as a segment, whose byte format lives in retrieval/segment.py; the
 segment functions are re-exported here so callers that import them from the index keep working.
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence, Set
 from typing import Any
@@ -58,17 +56,14 @@ EPSILON = 0.25  # negative idf becomes EPSILON * mean idf, as BM25Okapi does
 BLOCK_DOCS = 1024  # docs per block when looking for the k-th best score (a power of two)
 DENSE_SHARE = 0.25  # terms in at least this share of docs are stored as dense rows
 INDEX_VERSION = 1
-# The float32 products behind approximate scores are within ~(2 * terms + 2) * 6e-8 of exact ones
-# (relative, all terms positive; rounding them up to integers adds at most one unit a term, which
-# is allowed for apart); candidates within this much larger margin of the k-th best are rescored
+# Approximate (float32) scores are within ~(2 * terms + 2) * 6e-8 of exact ones (relative, all
+# terms positive); candidates within this much larger margin of the k-th best are rescored
 # exactly, so rounding never reorders or drops a hit.
 _MARGIN_PER_TERM = 2e-6
 _CHUNK = 1 << 22  # postings per step when computing impacts at build time
-MAX_WEIGHT = 1e6  # query-term weights above this are refused (far beyond any real weighing)
+MAX_WEIGHT = 1e6  # query-term weights above this would overflow float32 accumulation
 _TINY = 1e-30  # a term contributing less than this (times its impacts) is no evidence
-_NARROW_TERMS = 1024  # queries of more terms sum in 32 bits (16 leave them too few levels)
-_FLOAT32_EPS = float(np.finfo(np.float32).eps)
-_FLOAT32_TINY = np.float32(np.finfo(np.float32).tiny)
+_RESCALED = 1e-12  # multipliers rescaled for scoring stay within [this, 1 / this]
 
 
 # ---------------------------------------------------------------- the index
@@ -226,7 +221,6 @@ class Bm25Index(Ranking):
         df = self._a["df"]
         self._dense_row = {int(t): row for row, t in enumerate(self._a["dense_terms"])}
         self.avgdl = float(meta["avgdl"])
-        self._k1 = float(meta.get("bm25", [K1])[0])  # the k1 the stored impacts were built with
         self.idf, self.average_idf = _okapi_idf(self._n, df)
         doc_len = self._a["doc_len"].astype(np.float64)
         # BM25Okapi's denominator, in its operation order, so scores match it bit for bit.
@@ -421,16 +415,12 @@ class Bm25Index(Ranking):
             terms, mults, k, mask, None, None if counted is None else set(counted)
         )
 
-    def _scratch(self, wide: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per thread, reused: a zeroed integer accumulator of whole blocks (16-bit, or 32-bit
-        for `wide`), a float32 temporary and an integer one of the accumulator's type."""
-        key = "wide" if wide else "narrow"
-        scratch = getattr(self._local, key, None)
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused."""
+        scratch = getattr(self._local, "scratch", None)
         if scratch is None:
-            dtype = np.uint32 if wide else np.uint16
-            acc = np.zeros(self._n_blocks << self._shift, dtype=dtype)
-            scratch = (acc, np.empty(self._n, dtype=np.float32), np.empty(self._n, dtype=dtype))
-            setattr(self._local, key, scratch)
+            acc = np.zeros(self._n_blocks << self._shift, dtype=np.float32)
+            scratch = self._local.scratch = (acc, np.empty(self._n, dtype=np.float32))
         return scratch
 
     def _top_k_and_count(
@@ -445,17 +435,10 @@ class Bm25Index(Ranking):
         """Approximate scores of every doc, then the exact scores of the docs near the top; and,
         when every term of `counted` is among `terms`, how many docs (within `mask`) hold one.
 
-        Approximate scores are integers, summed in a 16-bit accumulator (half the memory a
-        float32 one touches, and scoring at a million docs is bound by memory): a posting adds
-        ceil(impact x multiplier / unit), where the unit spreads the highest score any doc could
-        reach (every stored impact is below k1 + 1) over the accumulator's range, less headroom
-        for the rounding up. So each term adds at least 1 to every doc holding it (the count is
-        exact), at most 1 unit more than its float32 product (T terms: T units in all), and the
-        products carry float32's relative rounding, which the margin covers as before.
-
         The counted terms are added first: at that point a doc's sum is positive exactly when it
-        holds one of them, so the count costs one pass over the accumulator instead of
-        matching_count's own pass over their postings.
+        holds one of them (every impact is positive), so the count costs one comparison pass
+        instead of matching_count's own pass over their postings. The order in which terms are
+        added changes float32 rounding only, which the rescoring margin covers.
 
         With `avgdl` (the whole collection's, when this index is one tier of several), the
         stored impacts were computed for another average length: each is then off by at most the
@@ -465,13 +448,8 @@ class Bm25Index(Ranking):
         avgdl = self.avgdl if avgdl is None else avgdl
         drift = max(avgdl / self.avgdl, self.avgdl / avgdl) if avgdl and self.avgdl else 1.0
         ptr, post_doc, impact = self._a["term_ptr"], self._a["post_doc"], self._a["post_impact"]
-        wide = len(terms) > _NARROW_TERMS
-        acc, tmp, ints = self._scratch(wide)
+        acc, tmp = self._scratch()
         head = acc[: self._n]
-        # Headroom: T units of rounding up, and float32's relative error on the top score.
-        top = float(np.iinfo(acc.dtype).max) if not wide else float(1 << 31)
-        levels = top * (1 - 8 * len(terms) * _FLOAT32_EPS) - 2 * len(terms) - 4
-        unit = (self._k1 + 1) * math.fsum(mults) / levels
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
         counting = counted is not None and counted <= set(terms)
         # The counted terms first (then the rest), dense rows first within each group: the
@@ -481,45 +459,48 @@ class Bm25Index(Ranking):
             range(len(terms)), key=lambda i: (not group[i], terms[i] not in self._dense_row)
         )
         counted_terms = sum(group)
+        # Approximate scores only choose the candidates, so any positive scale will do: in units
+        # of the longest sparse list's multiplier, its impacts are added as stored, with no
+        # multiplication pass over them (float32 rounding is relative: the margin still holds).
+        sparse = [i for i in range(len(terms)) if terms[i] not in self._dense_row]
+        unscaled = max(sparse, key=lambda i: spans[i][1] - spans[i][0], default=None)
+        unit = mults[unscaled] if unscaled is not None else 1.0
+        if not _RESCALED <= min(mults) / unit <= max(mults) / unit <= 1 / _RESCALED:
+            unscaled, unit = None, 1.0  # extreme weights: keep float32 far from its limits
         total: int | None = None
         try:
             for step, i in enumerate(order):
                 if counting and step == counted_terms:
                     total = _positive_count(head, mask)
-                (lo, hi), row = spans[i], self._dense_row.get(terms[i])
-                # Never 0, however small the term's share: every posting adds at least 1.
-                scale = max(np.float32(mults[i] / unit), _FLOAT32_TINY)
-                if row is None:  # into the reused buffers: no allocation per term
-                    units = np.multiply(impact[lo:hi], scale, out=tmp[: hi - lo])
-                    np.ceil(units, out=units)
-                    np.copyto(ints[: hi - lo], units, casting="unsafe")
+                (lo, hi), m, row = spans[i], mults[i] / unit, self._dense_row.get(terms[i])
+                if i == unscaled:
+                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), impact[lo:hi])
+                elif row is None:  # products into the reused buffer: no allocation per term
+                    scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
                     # add.at is ~25% faster with intp indices, conversion included
-                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), ints[: hi - lo])
+                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), scaled)
+                elif step == 0:
+                    np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
                 else:
-                    np.multiply(self._a["dense_impact"][row], scale, out=tmp)
-                    np.ceil(tmp, out=tmp)
-                    if step == 0:
-                        np.copyto(head, tmp, casting="unsafe")
-                    else:
-                        np.copyto(ints, tmp, casting="unsafe")
-                        head += ints
+                    np.multiply(self._a["dense_impact"][row], np.float32(m), out=tmp)
+                    head += tmp
             if counting and total is None:  # every term was counted
                 total = _positive_count(head, mask)
             if mask is not None:
-                np.copyto(head, 0, where=~mask)
+                np.copyto(head, np.float32(0.0), where=~mask)
             margin = 1 - (1 - _MARGIN_PER_TERM * (len(terms) + 2)) / drift**2
             # Narrower blocks mean fewer candidates, wider ones a faster pass for their maxima
             # (at 1M docs, 1024 wide: 0.10 ms against 0.12 at 512, and 3% less for a top_k);
             # below 256 docs numpy's max gets slow.
             width = min(1 << self._shift, max(256, 1 << max(self._n >> 10, 1).bit_length()))
-            candidates = _near_top(acc, width, k, margin, len(terms) + 1)
+            candidates = _near_top(acc, width, k, margin)
         finally:
             touched = sum(hi - lo for lo, hi in spans)
             if touched > self._n >> 3 or any(t in self._dense_row for t in terms):
-                acc.fill(0)
+                acc.fill(0.0)
             else:
                 for lo, hi in spans:
-                    acc[post_doc[lo:hi]] = 0
+                    acc[post_doc[lo:hi]] = 0.0
         return _best(candidates, self._exact(terms, mults, candidates, avgdl), k), total
 
     def _exact(
@@ -715,39 +696,35 @@ def _impacts32(
     return out
 
 
-def _near_top(acc: np.ndarray, width: int, k: int, margin: float, slack: int) -> np.ndarray:
-    """Docs whose approximate score may be among the best k, found through block maxima.
-
-    `acc` holds integer approximations, each at most `slack` units above its float
-    approximation, which is within the relative `margin` of the exact score."""
-    best = acc.reshape(-1, width).max(axis=1)
+def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
+    """Docs whose approximate score may be among the best k, found through block maxima."""
+    # Scores are >= +0.0, and non-negative floats order as their bit patterns do: the integer
+    # max is SIMD-fast where the float one checks for NaN.
+    best = acc.view(np.int32).reshape(-1, width).max(axis=1).view(np.float32)
     positive = best[best > 0]
     if not positive.size:
         return np.empty(0, dtype=np.int64)
     # k blocks reach their maxima, so the k-th best score is at least the k-th largest maximum.
-    floor = int(np.partition(positive, -k)[-k]) if positive.size >= k else 0
-    lowest = _lowest(floor, margin, slack)
+    floor = np.partition(positive, -k)[-k] if positive.size >= k else positive.min() * 0
+    lowest = floor * (1 - margin)
     blocks = np.flatnonzero(best >= lowest)
+    blocks = blocks[best[blocks] > 0]
     # Only docs at or above `lowest` can be near the top (at least k docs reach `floor`): the
     # blocks' rows are copied whole (contiguous) and filtered, not gathered doc by doc.
     rows = acc.reshape(-1, width)[blocks]
-    at = np.flatnonzero(rows >= lowest)
+    keep = (rows >= lowest) & (rows > 0) if lowest > 0 else rows > 0
+    at = np.flatnonzero(keep)
     docs = blocks[at // width] * width + at % width
     values = rows.reshape(-1)[at]
     if docs.size > k:  # the k-th best among these is the k-th best overall
-        docs = docs[values >= _lowest(int(np.partition(values, -k)[-k]), margin, slack)]
+        docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
     return docs
 
 
-def _lowest(floor: int, margin: float, slack: int) -> int:
-    """The least integer approximation a doc may have and still reach a k-th best whose
-    approximation is `floor` (never below 1: a doc holding no term scores 0)."""
-    return max(1, math.floor((floor - slack) * (1 - margin)))
-
-
 def _positive_count(scores: np.ndarray, mask: np.ndarray | None) -> int:
-    """How many of the (unsigned integer) scores are positive, within mask if given."""
-    return int(np.count_nonzero(scores if mask is None else (scores != 0) & mask))
+    """How many of the (non-negative float32) scores are positive, within mask if given."""
+    bits = scores.view(np.int32)  # sums of positive terms from +0.0: never -0.0
+    return int(np.count_nonzero(bits if mask is None else (bits != 0) & mask))
 
 
 def _keep_best(docs: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
