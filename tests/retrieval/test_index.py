@@ -165,6 +165,29 @@ def test_zipf_corpus_matches_bm25okapi() -> None:
             assert_same_ranking(index.top_k(query, k), reference_ranking(want, k), want)
 
 
+def test_extreme_weights_keep_the_ranking_and_the_count() -> None:
+    """Weights a trillion times apart: the lightest term still counts every doc holding it,
+    and the top k is still the brute-force one."""
+    rng = np.random.default_rng(11)
+    vocab = [f"w{i}" for i in range(200)]
+    docs = [
+        [vocab[min(int(z), 199)] for z in rng.zipf(1.3, size=int(rng.integers(1, 30)))]
+        for _ in range(2000)
+    ]
+    index = index_of([("S/1", list(range(1, 2001)), docs)], block_docs=16)
+    for _ in range(40):
+        query = list(dict.fromkeys(rng.choice(vocab[:60], size=int(rng.integers(1, 6)))))
+        weights = [float(w) for w in rng.choice([1e-6, 1e-3, 1.0, 1e3, 1e6], size=len(query))]
+        brute = sum(
+            (w * index.get_scores([t]) for t, w in zip(query, weights, strict=True)),
+            np.zeros(len(docs)),
+        )
+        for k in (1, 10):
+            got, count = index.top_k_counted(query, k, weights=weights, count=query)
+            assert_same_ranking(got, reference_ranking(brute, k), brute)
+            assert count == int((brute > 0).sum()) == index.matching_count(query)
+
+
 WORDS = st.sampled_from(["a", "b", "c", "d", "e", "f", "gg", "été", "s/2018/80"])
 DOCS = st.lists(st.lists(WORDS, max_size=12), min_size=1, max_size=30)
 QUERY = st.lists(st.one_of(WORDS, st.just("zz-unknown")), max_size=6)
