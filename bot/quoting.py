@@ -47,14 +47,17 @@ def quote_block(text: str, start: int, end: int, highlights: Sequence[tuple[int,
     marked, pos = [], start
     clean = _BOLD_OPEN not in text and _BOLD_CLOSE not in text
     for lo, hi in sorted(highlights) if clean else ():
-        lo, hi = max(lo, start, pos), min(hi, end)
+        lo = lo if lo > pos else pos  # pos >= start: max(lo, start, pos)
+        hi = hi if hi < end else end
         if lo < hi:
             marked += [text[pos:lo], _BOLD_OPEN, text[lo:hi], _BOLD_CLOSE]
             pos = hi
     marked.append(text[pos:end])
-    body = escape_quoted("".join(marked)).replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
-    lead = ELLIPSIS if start > 0 and not text[:start].endswith("\n") else ""
-    tail = ELLIPSIS if end < len(text.rstrip()) else ""
+    body = escape_quoted("".join(marked))
+    if pos > start or not clean:  # marks to turn into bold (none when nothing was lit)
+        body = body.replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
+    lead = ELLIPSIS if start > 0 and not text.endswith("\n", 0, start) else ""
+    tail = ELLIPSIS if end < len(text) and not text[end:].isspace() else ""  # text left after
     return "\n".join("> " + line for line in f"{lead}{body}{tail}".split("\n"))
 
 

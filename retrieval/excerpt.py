@@ -12,6 +12,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from corpus.model import Paragraph
 from retrieval.answer import Excerpt
@@ -141,7 +142,7 @@ def best_excerpt(
     caller has them, are find_terms(paragraph.text, weights).
     """
     text = paragraph.text
-    sentences = split_sentences(text) or [(0, len(text))]
+    sentences = list(_sentences(text))
     terms = find_terms(text, weights) if spans is None else spans
     candidates = list(sentences)
     for (a, _), (_, d) in itertools.pairwise(sentences):
@@ -156,11 +157,22 @@ def best_excerpt(
         value += sum(sum(weights.get(t, 0.0) for t in p) for p in phrases if _has_run(inside, p))
         return value, -(span[1] - span[0])
 
-    start, end = max(candidates, key=score)
-    if score((start, end))[0] <= 0:
+    (start, end), best = candidates[0], score(candidates[0])
+    for span in candidates[1:]:  # as max(candidates, key=score): the first of the best
+        value = score(span)
+        if value > best:
+            (start, end), best = span, value
+    if best[0] <= 0:
         start, end = sentences[0]
     lit = _merge_spans((t.start, t.end) for t in terms if start <= t.start and t.end <= end)
     return Excerpt(paragraph, start, end, tuple(lit))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """split_sentences(text), or the whole text as one; cached, as answers quote the same
+    paragraphs again (the paragraph reader keeps as many)."""
+    return tuple(split_sentences(text)) or ((0, len(text)),)
 
 
 def _has_run(terms: Sequence[str], phrase: Sequence[str]) -> bool:

@@ -26,6 +26,7 @@ from numpy.typing import DTypeLike
 from retrieval.segment import (
     SEGMENT_MAGIC,
     build_segment,
+    hash_term,
     hash_terms,
     read_segment,
     read_segment_extras,
@@ -297,7 +298,7 @@ class Bm25Index(Ranking):
         return int(span.start + hits[0]) if hits.size else None
 
     def _term_id(self, term: str) -> int | None:
-        hi, lo = (int(h[0]) for h in hash_terms([term]))
+        hi, lo = hash_term(term)
         return self._term_id_of(hi, lo)
 
     def _term_id_of(self, hi: int, lo: int) -> int | None:

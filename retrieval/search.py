@@ -12,14 +12,12 @@ weighs is retrieval/weigh.py's job.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import datetime as dt
 import functools
 import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
@@ -32,6 +30,7 @@ from retrieval import index as bm25
 from retrieval import segment
 from retrieval.aliases import AliasGroup, AliasTable, curated_aliases, learn_aliases
 from retrieval.answer import Answer, Hit
+from retrieval.answer_thread import ANSWERS
 from retrieval.excerpt import best_excerpt
 from retrieval.initials import report_names
 from retrieval.options import DEFAULT_OPTIONS, SearchOptions
@@ -50,9 +49,13 @@ from retrieval.tokenize import Term, find_terms, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
-FETCH_MARGIN = 5  # candidates read beyond k at first, in case some match no typed word
+# Candidates read beyond the best k at first: none. In the eval sets (semantic layer off) and
+# the benchmark's questions, the best k were all evidence in every answer; with the layer on,
+# 10 of 172 answers needed more. Each paragraph read costs ~0.03 ms at 1M when SQLite has not
+# read it yet, so five spare ones cost every answer more than a second read costs the few.
+FIRST_FETCH_MARGIN = 0
+FETCH_MARGIN = 5  # a second read takes the candidates still needed and this many more
 PHRASE_CANDIDATES = 500
-ANSWER_THREADS = 1  # see _answering
 # Pseudo-relevance feedback (RM3-style, Lavrenko and Croft 2001): the 10 best paragraphs of a
 # first round lend their 10 most characteristic words to a second round, at a quarter weight.
 # It bridges askers' words and the reports' ("money" -> revenue, financing) without a synonym
@@ -282,18 +285,7 @@ async def answer_question(
         report=report,
         year=year,
     )
-    return await loop.run_in_executor(_answering(), contextvars.copy_context().run, work)
-
-
-@lru_cache(maxsize=1)
-def _answering() -> ThreadPoolExecutor:
-    """The thread answers are made in: one, so that the index's scratch buffer (4 MiB at 1M
-    paragraphs) and the arrays it reads stay in the CPU's cache from one answer to the next.
-    The default pool hands consecutive jobs to its threads in turn, each with a cold buffer:
-    at 1M paragraphs, scoring took 1.65 ms there against 1.45 ms here (p50 over 440 asks), and
-    two threads were slower still; most of an answer holds the GIL, so more threads would not
-    answer more questions per second on two cores either."""
-    return ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
+    return await ANSWERS.run(work)
 
 
 def _on_loop(fetch: Fetch, loop: asyncio.AbstractEventLoop) -> FetchNow:
@@ -507,11 +499,13 @@ def _first_hits(
     matching: int,
 ) -> tuple[list[Hit], int]:
     """_hits when the order of candidates is final (no phrases, no exact-first reordering),
-    reading only the candidates it quotes: the best k + FETCH_MARGIN first, the rest only if
-    too few of those are evidence (match a typed word, or are close in meaning)."""
+    reading only the candidates it quotes: the best k + FIRST_FETCH_MARGIN first; if too few of
+    those are evidence (match a typed word, or are close in meaning), the number still needed +
+    FETCH_MARGIN; then the rest."""
     hits: list[Hit] = []
     done = 0
-    batch = k + FETCH_MARGIN
+    batch = k + FIRST_FETCH_MARGIN
+    reads = 0
     while len(hits) < k and done < len(ranked):
         chunk = ranked[done : done + batch]
         paragraphs = _fetch_more(fetch, paragraphs, chunk)
@@ -520,7 +514,8 @@ def _first_hits(
         )
         hits += found
         done += len(chunk)
-        batch = len(ranked)
+        reads += 1
+        batch = k - len(hits) + FETCH_MARGIN if reads == 1 else len(ranked)
     return hits, matching
 
 

@@ -37,7 +37,7 @@ from retrieval.index import (
     Ranking,
     checked_weights,
 )
-from retrieval.segment import hash_terms, read_segment
+from retrieval.segment import hash_term, read_segment
 
 SMALL_SHARE = 0.05  # the base is due for a rebuild when small tiers hold more of the docs
 DEAD_SHARE = 0.10  # ... or when tombstones mask more of the base's docs
@@ -194,7 +194,7 @@ class TieredIndex(Ranking):
         found = self._cache.get(term)
         if found is not None:
             return found
-        hi, lo = (int(h[0]) for h in hash_terms([term]))
+        hi, lo = hash_term(term)
         local = tuple(t.index._term_id_of(hi, lo) for t in self.tiers)
         df = sum(
             int(t.index._a["df"][i])

@@ -257,15 +257,57 @@ def find_terms(text: str, wanted: Collection[str] | None) -> list[Term]:
 
 
 def learn_unit_terms(units: Iterable[str]) -> None:
-    """Work out the terms of units not cached yet, the plain lowercase words among them in
-    one call of the stemmer (what _unit_terms would find, one unit at a time)."""
+    """Work out the terms of units not cached yet, the plain words among them in one call of
+    the stemmer (what _unit_terms would find, one unit at a time). A plain unit is ASCII
+    letters in any case, or ASCII digits, maybe between brackets or before a comma or a full
+    stop ("(ISIL),", "2016."): the word pattern finds just the letters or the number there,
+    and the punctuation makes no term. Other units are left to _unit_terms."""
+    units = list(units)
     words = [unit for unit in units if unit.isascii() and unit.isalpha() and unit.islower()]
+    others: list[tuple[str, str]] = []  # (unit, what unit_terms stems) of the other plain units
+    if len(words) < len(units):
+        lower = set(words)
+        others = [
+            (unit, _plain_word(core))
+            for unit in units
+            if unit not in lower and (core := _plain_core(unit)) is not None
+        ]
     content = [word for word in words if word not in STOPWORDS]
-    stems = _STEMMER.stemWords(list(map(_base_form, content)))
-    if len(_UNIT_TERMS) + len(words) > CACHED_UNITS:
+    more = [word for _unit, word in others if word.isalpha() and word not in STOPWORDS]
+    stems = _STEMMER.stemWords([_base_form(word) for word in content + more])
+    if len(_UNIT_TERMS) + len(words) + len(others) > CACHED_UNITS:
         _UNIT_TERMS.clear()
-    _UNIT_TERMS.update(zip(content, zip(stems, strict=True), strict=True))
+    _UNIT_TERMS.update(zip(content, zip(stems[: len(content)], strict=True), strict=True))
     _UNIT_TERMS.update(dict.fromkeys(STOPWORDS.intersection(words), ()))
+    if others:
+        stem_of = dict(zip(more, stems[len(content) :], strict=True))
+        _UNIT_TERMS.update(
+            (unit, (stem_of[word],) if word in stem_of else (word,) if word.isdigit() else ())
+            for unit, word in others
+        )
+
+
+# What may wrap a plain word or number in a unit: ASCII punctuation that no alternative of
+# _WORD takes in (not the apostrophe, hyphen or slash, which words, compounds and symbols hold).
+_WRAPPING = '()[],.;:!?"'
+
+
+def _plain_core(unit: str) -> str | None:
+    """The ASCII letters or digits a unit is, once _WRAPPING is stripped ("" for punctuation
+    alone); None when it holds anything else (both, hyphens, apostrophes, non-ASCII)."""
+    if not unit.isascii():
+        return None
+    if unit.isalpha() or unit.isdigit():
+        return unit
+    core = unit.strip(_WRAPPING)
+    return core if not core or core.isalpha() or core.isdigit() else None
+
+
+def _plain_word(core: str) -> str:
+    """What unit_terms makes of plain letters before stemming (lowercase, a plural acronym's s
+    dropped); digits as they are."""
+    word = core.lower()
+    return word[:-1] if _PLURAL_ACRONYM.match(core) else word
 
 
 def _place_unit(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 import pytest
 
 import retrieval.search as search
+from retrieval.answer_thread import ANSWERS
 from retrieval.library import Library
 from retrieval.store import ParagraphReader
 from retrieval.tiered import TieredIndex as Bm25Index  # what a library's searcher scores with
@@ -67,10 +69,14 @@ async def test_an_answer_is_made_in_one_worker_thread_in_one_trip(
 ) -> None:
     """Scoring, the paragraph read and the excerpts happen in one worker thread, handed one job
     by the loop: an answer waits for one thread switch, not one per step."""
-    loop = asyncio.get_running_loop()
     await library.ask(question, k=3)  # warm: a first answer may load what later ones reuse
     jobs: list[object] = []
-    real_run_in_executor = loop.run_in_executor
+    real_run = ANSWERS.run
+    real_run_in_executor = asyncio.get_running_loop().run_in_executor
+
+    def run(job: Callable[[], object]) -> object:
+        jobs.append(job)
+        return real_run(job)
 
     def run_in_executor(executor: object, func: object, *args: object) -> object:
         jobs.append(func)
@@ -93,7 +99,8 @@ async def test_an_answer_is_made_in_one_worker_thread_in_one_trip(
         threads["excerpt"].add(threading.get_ident())
         return real_excerpt(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loop, "run_in_executor", run_in_executor)
+    monkeypatch.setattr(ANSWERS, "run", run)
+    monkeypatch.setattr(asyncio.get_running_loop(), "run_in_executor", run_in_executor)
     monkeypatch.setattr(Bm25Index, "top_k_counted", top_k)
     monkeypatch.setattr(ParagraphReader, "fetch_paragraphs_at", read)
     monkeypatch.setattr(search, "best_excerpt", excerpt)

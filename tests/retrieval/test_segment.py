@@ -122,3 +122,11 @@ def test_bad_input_is_refused() -> None:
 def test_index_still_exports_the_segment_functions(name: str) -> None:
     assert getattr(index, name) is getattr(segment, name)
     assert name in index.__all__
+
+
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
+def test_hash_term_is_hash_terms_for_one_term(terms: list[str]) -> None:
+    """A question's terms are looked up one at a time by hash_term: the same digests as the
+    index was built with, or the term would not be found."""
+    hi, lo = hash_terms(terms)
+    assert [segment.hash_term(t) for t in terms] == list(zip(hi.tolist(), lo.tolist(), strict=True))
