@@ -123,7 +123,7 @@ async def measure(db: Path, interleave: bool) -> None:
     other = tantivy_search(db) if interleave else None
     for owner, name in PHASES:
         _timed(owner, name)
-    lib = await library.Library.open(db, bootstrap=False, semantic=False)
+    lib = await library.Library.open(db, bootstrap=False, semantic=False, warm_index=True)
     totals: list[float] = []
     per_phase: dict[str, list[float]] = defaultdict(list)
     try:

@@ -173,7 +173,9 @@ async def _serve(n: int, work: Path, questions: list[str], tokens: list[list[str
     from retrieval.library import Library
 
     t0 = time.perf_counter()
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
+    library = await Library.open(
+        work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False, warm_index=True
+    )  # as the bot opens it
     load_s = time.perf_counter() - t0
     schema = _tantivy_schema()
     searcher = tantivy.Index.open(str(work / f"tantivy-text-{n}")).searcher()
@@ -240,7 +242,9 @@ async def _split(n: int, work: Path, questions: list[str]) -> dict:
                 spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
 
         setattr(TieredIndex, name, timed)
-    library = await Library.open(work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False)
+    library = await Library.open(
+        work / f"ask-{n}.sqlite3", bootstrap=False, semantic=False, warm_index=True
+    )  # as the bot opens it
     total = 0.0
     try:
         for q in questions[:WARMUP]:

@@ -121,6 +121,7 @@ class Library:
         self._pin_lock = asyncio.Lock()
         self._pinned: Store | None = None  # opened for the first pinned answer (_answer_pinned)
         self._merging: asyncio.Task[None] | None = None  # rebuilding the index's base
+        self._warm_index = False  # fault the mapped index in behind each load (see open)
 
     @classmethod
     async def open(
@@ -131,11 +132,15 @@ class Library:
         read_only: bool = False,
         progress: ProgressFn | None = None,
         semantic: bool = True,
+        warm_index: bool = False,
     ) -> Library:
         """Open (creating and migrating) the database; build it from the bundled corpus if new.
 
         With `semantic`, the embedding model is loaded (and its files verified) first, so a
-        missing or altered model is refused before the database is touched.
+        missing or altered model is refused before the database is touched. With `warm_index`
+        (for a process that answers many questions: the bot), each stored index that is mapped
+        from its file is faulted in by a background thread (index_file.fault_in_pages), so the
+        first questions do not pay for it; a one-shot command leaves it off.
         """
         path = Path(db_path)
         embedder = await asyncio.to_thread(shared_embedder) if semantic else None
@@ -149,6 +154,7 @@ class Library:
                 await writer.close()
                 raise
             library = cls(path, writer, reader, embedder)
+        library._warm_index = warm_index
         try:
             library._paragraphs = await library._reader.paragraph_reader()
             manifest = await asyncio.to_thread(bundled_manifest)
@@ -690,7 +696,9 @@ class Library:
         """The stored base's blobs: mapped from its file if there is one, else out of SQLite
         (then the file is written, when the database is writable, for the next start)."""
         assert state.index_id is not None
-        mapped = await asyncio.to_thread(map_index_file, self.path, state.index_id)
+        mapped = await asyncio.to_thread(
+            map_index_file, self.path, state.index_id, fault_in=self._warm_index
+        )
         if mapped is not None:
             return mapped
         blobs = await store.blobs()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import os
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -90,3 +92,44 @@ def test_a_closed_loop_does_not_stop_the_thread() -> None:
         return await answers.run(lambda: "answered")
 
     assert asyncio.run(ask_again()) == "answered"
+
+
+async def test_a_burst_larger_than_the_wake_pipe_is_answered_in_full_and_in_order() -> None:
+    answers = AnswerThread()
+    release = threading.Event()
+    started = threading.Event()
+
+    def held() -> str:
+        started.set()
+        release.wait(5)
+        return "first"
+
+    first = answers.run(held)
+    await asyncio.to_thread(started.wait, 5)
+    # more wake-ups than a pipe holds (64 KiB on Linux, 4 KiB at least): the writes that would
+    # block are dropped, and the thread still runs every queued job
+    burst = [answers.run(lambda i=i: i) for i in range(70_000)]
+    release.set()
+    assert await first == "first"
+    assert await asyncio.gather(*burst) == list(range(70_000))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_answers_with_a_thread_of_its_own() -> None:
+    answers = AnswerThread()
+    os.register_at_fork(after_in_child=answers._forget_thread)
+    assert asyncio.run(_ask(answers, lambda: "parent")) == "parent"
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if it got its answer, and never return to pytest
+        code = 1
+        try:
+            code = 0 if asyncio.run(_ask(answers, lambda: "child")) == "child" else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert asyncio.run(_ask(answers, lambda: "parent again")) == "parent again"
+
+
+async def _ask(answers: AnswerThread, job: Callable[[], str]) -> str:
+    return await asyncio.wait_for(answers.run(job), 5)

@@ -4,13 +4,18 @@ ignored (the blobs are read) when missing, damaged or of another index; never th
 from __future__ import annotations
 
 import asyncio
+import mmap
+import resource
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval import index
+from retrieval import index_file as index_file_module
 from retrieval.index_file import index_dir, index_file, map_index_file, write_index_file
 from retrieval.library import Library
 from retrieval.store import Store
@@ -131,3 +136,34 @@ def test_a_written_file_maps_back_to_the_same_bytes(tmp_path: Path) -> None:
     assert {name: bytes(data) for name, data in mapped.items()} == blobs
     assert isinstance(mapped["big"], memoryview)  # not copied
     assert map_index_file(tmp_path / "db.sqlite3", "beef") is None
+
+
+def _faults_touching(data: memoryview) -> int:
+    """Minor page faults this thread takes reading one byte of every page of `data`."""
+    before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+    np.frombuffer(data, dtype=np.uint8)[:: mmap.PAGESIZE].max()
+    return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
+
+
+@pytest.mark.skipif(not hasattr(resource, "RUSAGE_THREAD"), reason="Linux's per-thread counts")
+@pytest.mark.parametrize("populate", [True, False], ids=["madvise", "touching pages"])
+def test_a_mapping_faulted_in_behind_the_open_costs_the_reader_no_page_faults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, populate: bool
+) -> None:
+    if not populate:  # an older kernel or another system: the fallback touches every page
+        monkeypatch.setattr(index_file_module, "_MADV_POPULATE_READ", None)
+    blobs = {"postings": np.random.default_rng(7).bytes(64 << 20)}
+    assert write_index_file(tmp_path / "db.sqlite3", "cafe", blobs)
+
+    cold = map_index_file(tmp_path / "db.sqlite3", "cafe")
+    assert cold is not None
+    cold_faults = _faults_touching(cold["postings"])  # 16,384 pages, mapped a folio at a fault
+    assert cold_faults >= 16
+
+    threads = set(threading.enumerate())
+    warm = map_index_file(tmp_path / "db.sqlite3", "cafe", fault_in=True)
+    assert warm is not None
+    for thread in set(threading.enumerate()) - threads:
+        thread.join(10)
+    assert _faults_touching(warm["postings"]) * 4 <= cold_faults
+    assert bytes(warm["postings"]) == blobs["postings"]
