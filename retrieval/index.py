@@ -416,12 +416,15 @@ class Bm25Index(Ranking):
             terms, mults, k, mask, None, None if counted is None else set(counted)
         )
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused."""
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Zeroed float32 accumulator of whole blocks, a float32 temporary and room for one
+        term's docs as intp (numpy's index type), per thread, reused: no array is allocated
+        (and its fresh pages faulted in) per term."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             acc = np.zeros(self._n_blocks << self._shift, dtype=np.float32)
-            scratch = self._local.scratch = (acc, np.empty(self._n, dtype=np.float32))
+            tmp, docs = np.empty(self._n, dtype=np.float32), np.empty(self._n, dtype=np.intp)
+            scratch = self._local.scratch = (acc, tmp, docs)
         return scratch
 
     def _top_k_and_count(
@@ -449,15 +452,21 @@ class Bm25Index(Ranking):
         avgdl = self.avgdl if avgdl is None else avgdl
         drift = max(avgdl / self.avgdl, self.avgdl / avgdl) if avgdl and self.avgdl else 1.0
         ptr, post_doc, impact = self._a["term_ptr"], self._a["post_doc"], self._a["post_impact"]
-        acc, tmp = self._scratch()
+        acc, tmp, scratch_docs = self._scratch()
         head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
         counting = counted is not None and counted <= set(terms)
-        # The counted terms first (then the rest), dense rows first within each group: the
-        # very first addition, if a dense row, is written over the (zero) accumulator.
+        # The counted terms first (then the rest), dense rows first within each group, then
+        # the longest lists: the very first term is written over the (zero) accumulator, not
+        # added to it (a plain scatter is ~20% faster than add.at).
         group = [counting and terms[i] in counted for i in range(len(terms))]  # type: ignore[operator]
         order = sorted(
-            range(len(terms)), key=lambda i: (not group[i], terms[i] not in self._dense_row)
+            range(len(terms)),
+            key=lambda i: (
+                not group[i],
+                terms[i] not in self._dense_row,
+                spans[i][0] - spans[i][1],
+            ),
         )
         counted_terms = sum(group)
         # Approximate scores only choose the candidates, so any positive scale will do: in units
@@ -474,12 +483,16 @@ class Bm25Index(Ranking):
                 if counting and step == counted_terms:
                     total = _positive_count(head, mask)
                 (lo, hi), m, row = spans[i], mults[i] / unit, self._dense_row.get(terms[i])
-                if i == unscaled:
-                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), impact[lo:hi])
-                elif row is None:  # products into the reused buffer: no allocation per term
-                    scaled = np.multiply(impact[lo:hi], np.float32(m), out=tmp[: hi - lo])
+                if row is None:  # products into the reused buffers: no allocation per term
                     # add.at is ~25% faster with intp indices, conversion included
-                    np.add.at(acc, post_doc[lo:hi].astype(np.intp), scaled)
+                    docs = _as_intp(post_doc[lo:hi], scratch_docs)
+                    values = impact[lo:hi]
+                    if i != unscaled:
+                        values = np.multiply(values, np.float32(m), out=tmp[: hi - lo])
+                    if step == 0:  # a term's docs are distinct: a plain scatter will do
+                        acc[docs] = values
+                    else:
+                        np.add.at(acc, docs, values)
                 elif step == 0:
                     np.multiply(self._a["dense_impact"][row], np.float32(m), out=head)
                 else:
@@ -501,7 +514,7 @@ class Bm25Index(Ranking):
                 acc.fill(0.0)
             else:
                 for lo, hi in spans:
-                    acc[post_doc[lo:hi]] = 0.0
+                    acc[_as_intp(post_doc[lo:hi], scratch_docs)] = 0.0
         return _best(candidates, self._exact(terms, mults, candidates, avgdl), k), total
 
     def _exact(
@@ -720,6 +733,13 @@ def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
     if docs.size > k:  # the k-th best among these is the k-th best overall
         docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
     return docs
+
+
+def _as_intp(docs: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """`docs` converted into the start of `scratch` (numpy indexes with intp ~2.5x faster)."""
+    out = scratch[: docs.size]
+    out[...] = docs
+    return out
 
 
 def _positive_count(scores: np.ndarray, mask: np.ndarray | None) -> int:
