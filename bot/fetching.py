@@ -23,9 +23,9 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.connector import NEEDS_CLEANUP_CLOSED
 from aiohttp.resolver import DefaultResolver
 
+from bot.links import FETCH_TIMEOUT_S
 from corpus.errors import UserError
 
-FETCH_TIMEOUT_S = 30.0
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -77,11 +77,6 @@ class Fetched:
     url: str  # where the bytes came from, after redirects
     data: bytes
     kind: str  # "pdf", "html" or "text", from the bytes and the header together
-
-
-def is_link(text: str) -> bool:
-    """Say whether a command-line argument is a link rather than a file name."""
-    return urlsplit(text).scheme.lower() in ("http", "https") and "://" in text
 
 
 async def fetch_report(

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.usage import examples
-from bot.fetching import FETCH_TIMEOUT_S, fetch_report, is_link
+from bot.links import FETCH_TIMEOUT_S, is_link
 from bot.options import parse_span
 from bot.replies import count_noun, render_paragraphs, render_text
 from bot.settings import Settings
@@ -235,6 +235,8 @@ def _to_stderr(line: str) -> None:
 async def _read_input(argument: str, timeout_s: float, max_bytes: int) -> tuple[bytes, str]:
     """A file's bytes and its name, or a link's bytes and the link itself."""
     if is_link(argument):
+        from bot.fetching import fetch_report  # aiohttp: only for a link (bot/links.py)
+
         fetched = await fetch_report(argument, max_bytes=max_bytes, timeout_s=timeout_s)
         return fetched.data, argument
     path = Path(argument)

@@ -188,3 +188,23 @@ def test_a_mistyped_option_gets_a_suggestion(capsys, argv: list[str], suggestion
         main(argv, env={})
     assert done.value.code == 2
     assert f"did you mean {suggestion}?" in capsys.readouterr().err
+
+
+def test_an_offline_command_starts_without_the_network_libraries(bundled_db: Path) -> None:
+    """`reportbot ask` must start fast (≤ 1 s at 1M paragraphs): discord.py and aiohttp cost
+    ~0.3 s to import and only `run` and a link to fetch need them."""
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"status = main(['--db', {str(bundled_db)!r}, 'ask', 'oil revenue'], env={{}})\n"
+        "print(status, sorted(m for m in ('discord', 'aiohttp') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr[-2000:]

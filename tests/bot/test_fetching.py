@@ -10,7 +10,8 @@ import pytest
 
 from bot import Settings
 from bot.cli import main
-from bot.fetching import FetchError, fetch_report, is_link
+from bot.fetching import FetchError, fetch_report
+from bot.links import is_link
 from tests.bot import https_site as site_module
 from tests.bot.conftest import Sim
 from tests.bot.https_site import Site
