@@ -8,7 +8,6 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NoReturn
 
@@ -64,10 +63,23 @@ class Parser(argparse.ArgumentParser):
 
 
 def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~30 ms: only for --version
+
     try:
         return version("reportbot")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """--version, looking the version up only when asked (every command builds the parser)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        print(f"reportbot {package_version()}")  # to stdout, as argparse's "version" action
+        parser.exit()
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -88,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask questions about UN reports and get quoted, cited paragraphs.",
         epilog="Run `reportbot COMMAND --help` for a command's options and examples.",
     )
-    parser.add_argument("--version", action="version", version=f"reportbot {package_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     _add_global_options(parser, top=True)
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=Parser
