@@ -20,6 +20,7 @@ thread, after the open.
 from __future__ import annotations
 
 import contextlib
+import errno
 import mmap
 import os
 import sys
@@ -97,15 +98,21 @@ def map_index_file(
 
 def fault_in_pages(mapped: mmap.mmap) -> None:
     """Map every page of `mapped` into the process now, a chunk at a time (see the module
-    docstring); the GIL is let go between chunks. The thread's reference keeps the mapping open."""
+    docstring); the GIL is let go between chunks. The thread's reference keeps the mapping open.
+
+    Only a kernel without MADV_POPULATE_READ (EINVAL) has the pages touched instead: any other
+    error (an unreadable page) ends the fault-in, and the pages are read when a question needs
+    them, as without it; touching such a page would kill the process with SIGBUS."""
     populate = _MADV_POPULATE_READ
     for start in range(0, len(mapped), _FAULT_IN_CHUNK):
         length = min(_FAULT_IN_CHUNK, len(mapped) - start)
         if populate is not None:
             try:
                 mapped.madvise(populate, start, length)
-            except (OSError, ValueError):  # a kernel before 5.14: touch the pages instead
-                populate = None
+            except OSError as error:
+                if error.errno != errno.EINVAL:
+                    return
+                populate = None  # a kernel before 5.14: touch the pages instead
         if populate is None:
             np.frombuffer(mapped, np.uint8, length, start)[:: mmap.PAGESIZE].max()
         time.sleep(0)

@@ -4,7 +4,9 @@ ignored (the blobs are read) when missing, damaged or of another index; never th
 from __future__ import annotations
 
 import asyncio
+import errno
 import mmap
+import os
 import resource
 import shutil
 import sqlite3
@@ -16,7 +18,13 @@ import pytest
 
 from retrieval import index
 from retrieval import index_file as index_file_module
-from retrieval.index_file import index_dir, index_file, map_index_file, write_index_file
+from retrieval.index_file import (
+    fault_in_pages,
+    index_dir,
+    index_file,
+    map_index_file,
+    write_index_file,
+)
 from retrieval.library import Library
 from retrieval.store import Store
 from tests.conftest import make_report_text
@@ -167,3 +175,41 @@ def test_a_mapping_faulted_in_behind_the_open_costs_the_reader_no_page_faults(
         thread.join(10)
     assert _faults_touching(warm["postings"]) * 4 <= cold_faults
     assert bytes(warm["postings"]) == blobs["postings"]
+
+
+class _Refusing(mmap.mmap):
+    """A mapping whose madvise fails as a kernel would, counting the calls."""
+
+    error = errno.EIO
+    calls = 0
+
+    def madvise(self, *_: int) -> None:  # type: ignore[override]
+        type(self).calls += 1
+        raise OSError(self.error, os.strerror(self.error))
+
+
+@pytest.mark.parametrize(
+    ("error", "calls", "touched"),
+    [(errno.EINVAL, 1, True), (errno.EIO, 1, False)],
+    ids=["no MADV_POPULATE_READ: touch the pages", "an unreadable page: stop"],
+)
+def test_the_fault_in_touches_pages_only_when_the_kernel_lacks_populate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: int, calls: int, touched: bool
+) -> None:
+    monkeypatch.setattr(index_file_module, "_MADV_POPULATE_READ", 22)
+    monkeypatch.setattr(index_file_module, "_FAULT_IN_CHUNK", 1 << 20)
+    path = tmp_path / "blob"
+    path.write_bytes(b"\1" * (4 << 20))
+    touches: list[int] = []
+    real_frombuffer = np.frombuffer
+    monkeypatch.setattr(
+        index_file_module.np,
+        "frombuffer",
+        lambda *args, **kwargs: touches.append(1) or real_frombuffer(*args, **kwargs),
+    )
+    with path.open("rb") as raw:
+        mapped = _Refusing(raw.fileno(), 0, access=mmap.ACCESS_READ)
+    _Refusing.error, _Refusing.calls = error, 0
+    fault_in_pages(mapped)
+    assert _Refusing.calls == calls  # asked once, never again after a refusal
+    assert len(touches) == (4 if touched else 0)  # each 1 MiB chunk touched, or none
