@@ -200,15 +200,17 @@ def test_the_fault_in_touches_pages_only_when_the_kernel_lacks_populate(
     monkeypatch.setattr(index_file_module, "_FAULT_IN_CHUNK", 1 << 20)
     path = tmp_path / "blob"
     path.write_bytes(b"\1" * (4 << 20))
-    touches: list[int] = []
-    real_frombuffer = np.frombuffer
-    monkeypatch.setattr(
-        index_file_module.np,
-        "frombuffer",
-        lambda *args, **kwargs: touches.append(1) or real_frombuffer(*args, **kwargs),
-    )
     with path.open("rb") as raw:
         mapped = _Refusing(raw.fileno(), 0, access=mmap.ACCESS_READ)
+    touches: list[int] = []
+    real_frombuffer = np.frombuffer
+
+    def frombuffer(buffer: object, *args: object, **kwargs: object) -> np.ndarray:
+        if buffer is mapped:  # this mapping's pages touched (not another thread's arrays)
+            touches.append(1)
+        return real_frombuffer(buffer, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(index_file_module.np, "frombuffer", frombuffer)
     _Refusing.error, _Refusing.calls = error, 0
     fault_in_pages(mapped)
     assert _Refusing.calls == calls  # asked once, never again after a refusal
