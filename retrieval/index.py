@@ -416,15 +416,17 @@ class Bm25Index(Ranking):
             terms, mults, k, mask, None, None if counted is None else set(counted)
         )
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Zeroed float32 accumulator of whole blocks, a float32 temporary and room for one
-        term's docs as intp (numpy's index type), per thread, reused: no array is allocated
-        (and its fresh pages faulted in) per term."""
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed float32 accumulator of whole blocks and a temporary, per thread, reused.
+
+        A term's docs are still converted to intp in a fresh array each time: kept in a third
+        reused buffer, they made a question's first ask take ~20 more page faults (~7 µs each
+        in a virtual machine), because the allocator then met the other temporaries' sizes
+        later (docs/operations.md, "The eighth pass")."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             acc = np.zeros(self._n_blocks << self._shift, dtype=np.float32)
-            tmp, docs = np.empty(self._n, dtype=np.float32), np.empty(self._n, dtype=np.intp)
-            scratch = self._local.scratch = (acc, tmp, docs)
+            scratch = self._local.scratch = (acc, np.empty(self._n, dtype=np.float32))
         return scratch
 
     def _top_k_and_count(
@@ -452,7 +454,7 @@ class Bm25Index(Ranking):
         avgdl = self.avgdl if avgdl is None else avgdl
         drift = max(avgdl / self.avgdl, self.avgdl / avgdl) if avgdl and self.avgdl else 1.0
         ptr, post_doc, impact = self._a["term_ptr"], self._a["post_doc"], self._a["post_impact"]
-        acc, tmp, scratch_docs = self._scratch()
+        acc, tmp = self._scratch()
         head = acc[: self._n]
         spans = [(int(ptr[t]), int(ptr[t + 1])) for t in terms]
         counting = counted is not None and counted <= set(terms)
@@ -485,7 +487,7 @@ class Bm25Index(Ranking):
                 (lo, hi), m, row = spans[i], mults[i] / unit, self._dense_row.get(terms[i])
                 if row is None:  # products into the reused buffers: no allocation per term
                     # add.at is ~25% faster with intp indices, conversion included
-                    docs = _as_intp(post_doc[lo:hi], scratch_docs)
+                    docs = post_doc[lo:hi].astype(np.intp)
                     values = impact[lo:hi]
                     if i != unscaled:
                         values = np.multiply(values, np.float32(m), out=tmp[: hi - lo])
@@ -514,7 +516,7 @@ class Bm25Index(Ranking):
                 acc.fill(0.0)
             else:
                 for lo, hi in spans:
-                    acc[_as_intp(post_doc[lo:hi], scratch_docs)] = 0.0
+                    acc[post_doc[lo:hi].astype(np.intp)] = 0.0
         return _best(candidates, self._exact(terms, mults, candidates, avgdl), k), total
 
     def _exact(
@@ -733,13 +735,6 @@ def _near_top(acc: np.ndarray, width: int, k: int, margin: float) -> np.ndarray:
     if docs.size > k:  # the k-th best among these is the k-th best overall
         docs = docs[values >= np.partition(values, -k)[-k] * (1 - margin)]
     return docs
-
-
-def _as_intp(docs: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """`docs` converted into the start of `scratch` (numpy indexes with intp ~2.5x faster)."""
-    out = scratch[: docs.size]
-    out[...] = docs
-    return out
 
 
 def _positive_count(scores: np.ndarray, mask: np.ndarray | None) -> int:
