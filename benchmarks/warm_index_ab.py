@@ -25,12 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from ask_phases import tantivy_search  # noqa: E402
+from ask_phases import WARMUP, tantivy_search  # noqa: E402
 
 from bot.replies import render_answer  # noqa: E402
 from retrieval.library import Library  # noqa: E402
-
-WARMUP = 10
 
 
 async def measure(db: Path, flip: bool) -> None:

@@ -107,7 +107,13 @@ class Library:
     """
 
     def __init__(
-        self, path: Path, writer: Store | None, reader: Store, embedder: Embedder | None = None
+        self,
+        path: Path,
+        writer: Store | None,
+        reader: Store,
+        embedder: Embedder | None = None,
+        *,
+        warm_index: bool = False,
     ) -> None:
         self.path = path
         self._writer = writer  # None when read-only
@@ -121,7 +127,7 @@ class Library:
         self._pin_lock = asyncio.Lock()
         self._pinned: Store | None = None  # opened for the first pinned answer (_answer_pinned)
         self._merging: asyncio.Task[None] | None = None  # rebuilding the index's base
-        self._warm_index = False  # fault the mapped index in behind each load (see open)
+        self._warm_index = warm_index  # fault the mapped index in behind each load (see open)
 
     @classmethod
     async def open(
@@ -145,7 +151,8 @@ class Library:
         path = Path(db_path)
         embedder = await asyncio.to_thread(shared_embedder) if semantic else None
         if read_only:
-            library = cls(path, None, await Store.open(path, read_only=True), embedder)
+            reader = await Store.open(path, read_only=True)
+            library = cls(path, None, reader, embedder, warm_index=warm_index)
         else:
             writer = await Store.open(path)
             try:
@@ -153,8 +160,7 @@ class Library:
             except BaseException:
                 await writer.close()
                 raise
-            library = cls(path, writer, reader, embedder)
-        library._warm_index = warm_index
+            library = cls(path, writer, reader, embedder, warm_index=warm_index)
         try:
             library._paragraphs = await library._reader.paragraph_reader()
             manifest = await asyncio.to_thread(bundled_manifest)
