@@ -44,6 +44,7 @@ from retrieval.semantic import (
     fuse,
     with_feedback,
 )
+from retrieval.spelling import Reading, spelled
 from retrieval.tiered import SearchIndex
 from retrieval.tokenize import Term, find_terms, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
@@ -338,7 +339,7 @@ def answer_now(
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
         ranked, similarity = _fused(
-            searcher, searcher.semantic, query, ranked, n, allowed, options.vector_feedback
+            searcher, searcher.semantic, query, plan, ranked, n, allowed, options.vector_feedback
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
@@ -357,7 +358,26 @@ def answer_now(
     cited = [_replace_score(h, top_score) for h in cited]
     hits = cited + [h for h in hits if (h.paragraph.report, h.paragraph.number) not in seen]
     unknown = _unknown_names(searcher, plan, query)
+    problem = " ".join(filter(None, [_readings_note(plan.readings, hits), problem])) or None
     return done(hits[: max(k, len(cited))], max(total, len(hits)), problem, unknown)
+
+
+def _readings_note(readings: Sequence[Reading], hits: Sequence[Hit]) -> str | None:
+    """Say which typed words were read as another word, so a wrong guess shows."""
+    if not readings:
+        return None
+    pairs = dict.fromkeys(f"“{r.typed}” as “{_as_written(r, hits)}”" for r in readings)
+    return f"Read {', '.join(pairs)}."
+
+
+def _as_written(reading: Reading, hits: Sequence[Hit]) -> str:
+    """The word read, as the first hit holding it writes it ("Qaida" for "qaeda"), else the
+    spelling one edit from the typed word that found it."""
+    for hit in hits:
+        spans = find_terms(hit.paragraph.text, {reading.term})
+        if spans:
+            return hit.paragraph.text[spans[0].start : spans[0].end]
+    return reading.word
 
 
 def _unknown_names(searcher: Searcher, plan: Plan, query: Query) -> list[str]:
@@ -382,6 +402,7 @@ def _fused(
     searcher: Searcher,
     layer: SemanticLayer,
     query: Query,
+    plan: Plan,
     ranked: Ranked,
     n: int,
     allowed: np.ndarray | None,
@@ -391,7 +412,7 @@ def _fused(
     keys = searcher.index.keys
     docs = [searcher.index.doc_index(*key) for key, _ in ranked]
     lexical = [(d, s) for d, (_, s) in zip(docs, ranked, strict=True) if d is not None]
-    vector = layer.encode(query.text)
+    vector = layer.encode(spelled(query.text, plan.readings))
     similarity = layer.similarities(vector)
     ranking = with_feedback(layer, vector, similarity, allowed) if feedback else similarity
     dense = [] if query.phrases else dense_top(ranking, n, allowed)

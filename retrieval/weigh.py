@@ -18,7 +18,8 @@ from retrieval.aliases import Match
 from retrieval.initials import names_spelled, typed_acronyms
 from retrieval.query import Query
 from retrieval.register import REGISTER_WEIGHT, weigh_expansion
-from retrieval.tokenize import tokenize
+from retrieval.spelling import Reading, read_as
+from retrieval.tokenize import tokenize, tokenize_spans
 from retrieval.wordnet import MAX_SYNONYMS, WORDNET_WEIGHT, shipped_synonyms
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Plan:
     # expansion term -> share of its typed term it covers: an alias names the same thing (1,
     # the default); a register word is a looser equivalent (REGISTER_WEIGHT)
     credit: dict[str, float] = field(default_factory=dict)
+    readings: tuple[Reading, ...] = ()  # typed words read as another spelling (typos)
 
 
 def term_idf(searcher: Searcher, term: str) -> float:
@@ -98,6 +100,9 @@ def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
             _damp_typed(searcher, terms, weights, anchor, match.others)
     if searcher.options.aliases:
         _add_initials(searcher, question, terms, weights, importance, origin)
+    readings: tuple[Reading, ...] = ()
+    if searcher.options.spelling:
+        readings = _add_readings(searcher, query.text, terms, weights, importance, origin)
     credit = _add_register(searcher, query.text, terms, weights, importance, origin)
     if searcher.options.wordnet:
         _add_synonyms(searcher, terms, weights, importance, origin, credit)
@@ -105,7 +110,38 @@ def plan_query(searcher: Searcher, query: Query, question: str) -> Plan:
         min(w, MAX_EXPANSION_WEIGHT) if t in origin else w
         for t, w in zip(terms, weights, strict=True)
     ]
-    return Plan(terms, weights, origin, importance, credit)
+    return Plan(terms, weights, origin, importance, credit, readings)
+
+
+def _add_readings(
+    searcher: Searcher,
+    text: str,
+    terms: list[str],
+    weights: list[float],
+    importance: dict[str, float],
+    origin: dict[str, str],
+) -> tuple[Reading, ...]:
+    """A typed word no paragraph holds, and no other name stands in for, searches as the
+    spelling one edit away that the reports use (retrieval/spelling.py), at the typed word's
+    weight: it is what was meant."""
+    stands_in = set(origin.values())
+    readings: list[Reading] = []
+    for span in tokenize_spans(text):
+        typed = span.term
+        if typed not in importance or typed in stands_in or searcher.index.has_term(typed):
+            continue
+        found = read_as(text[span.start : span.end], searcher.index.term_doc_frequency)
+        if found is None:
+            continue
+        word, term = found
+        stands_in.add(typed)
+        readings.append(Reading(text[span.start : span.end], word, term, span.start, span.end))
+        if term in importance or term in origin:
+            continue  # already searched (typed elsewhere in the question, or another name)
+        terms.append(term)
+        weights.append(weights[terms.index(typed)])
+        origin[term] = typed
+    return tuple(readings)
 
 
 def _add_initials(

@@ -1,0 +1,156 @@
+"""Typed words no paragraph holds are read as the reports' word one edit away, and the answer
+says so; real words, acronyms and words the reports hold are left as typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpus.model import Paragraph, Report, ReportMeta
+from retrieval.answer import Answer
+from retrieval.library import Library
+from retrieval.options import SearchOptions
+from retrieval.search import Searcher, answer_question, build_segment
+from retrieval.spelling import Reading, one_edit_away, read_as, spelled
+from retrieval.tokenize import tokenize
+
+META = ReportMeta("S/2016/501", "Second report", dt.date(2016, 5, 31))
+TEXTS = [
+    "Oil production fell in the east.",
+    "ISIL continues to rely on financing from extortion and taxation.",
+    "Courts convicted returning fighters.",
+    "Cases of kidnapping for ransom rose.",
+    "Donors met in Doha.",
+]
+
+
+async def _answer(question: str, options: SearchOptions | None = None) -> Answer:
+    paragraphs = [Paragraph(META.symbol, i + 1, t, (), ()) for i, t in enumerate(TEXTS)]
+
+    async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
+        return [p for p in paragraphs if (p.report, p.number) in keys]
+
+    report = Report(META, tuple(paragraphs))
+    searcher = Searcher.rebuild({META.symbol: build_segment(report)}, {META.symbol: META})
+    if options is not None:
+        searcher = searcher.with_options(options)
+    return await answer_question(searcher, fetch, question, k=3, report=None, year=None)
+
+
+def _damerau_one(a: str, b: str) -> bool:
+    """Whether b is one deletion, insertion, substitution or adjacent swap from a."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+async def test_a_typo_finds_the_paragraph_and_the_answer_says_how_it_was_read() -> None:
+    answer = await _answer("how is ISIL finacing itself")
+    assert answer.hits[0].paragraph.number == 2
+    assert "Read “finacing” as “financing”." in (answer.reason or "")
+    assert answer.hits[0].matched == ("ISIL", "finacing")  # the words typed, as typed
+    lit = [answer.hits[0].paragraph.text[a:b] for a, b in answer.hits[0].excerpt.highlights]
+    assert "financing" in lit
+
+
+async def test_two_typos_are_both_read_and_named() -> None:
+    answer = await _answer("kidnaping for ransum")
+    assert answer.hits[0].paragraph.number == 4
+    assert "“ransum” as “ransom”" in (answer.reason or "")
+
+
+async def test_without_the_component_a_typo_matches_nothing() -> None:
+    answer = await _answer("finacing", SearchOptions(spelling=False, semantic=False))
+    assert not answer.hits
+
+
+async def test_a_real_word_the_reports_lack_is_not_corrected() -> None:
+    # "caves" is one letter from "cases" (in the reports) but a word: never read as another.
+    answer = await _answer("caves", SearchOptions(semantic=False))
+    assert not answer.hits
+    assert "Read" not in (answer.reason or "")
+
+
+async def test_another_form_of_a_word_is_not_read_as_a_typo() -> None:
+    # "jihadists" is one letter from "jihadises" (term "jihad", in the reports), but its own
+    # term "jihadist" is three letters from "jihad": another word form, not a typo.
+    assert read_as("jihadists", lambda t: 5 if t == "jihad" else 0) is None
+
+
+async def test_a_word_the_reports_hold_is_never_read_otherwise() -> None:
+    answer = await _answer("extortion fighters")
+    assert "Read" not in (answer.reason or "")
+
+
+def test_an_acronym_and_a_short_word_are_left_as_typed() -> None:
+    frequencies = dict.fromkeys(tokenize("ISIL oil east"), 3)
+    assert read_as("Isiil", lambda t: frequencies.get(t, 0)) == ("isil", "isil")
+    assert read_as("ISIIL", lambda t: frequencies.get(t, 0)) is None  # capitals: an acronym
+    assert read_as("eastt", lambda t: frequencies.get(t, 0)) == ("east", "east")
+    assert read_as("oill", lambda t: frequencies.get(t, 0)) is None  # under five letters
+
+
+def test_the_reading_held_by_most_paragraphs_wins() -> None:
+    frequencies = {"fighter": 40, "fight": 2}  # "fightr" is one edit from both
+    assert read_as("fightr", lambda t: frequencies.get(t, 0)) == ("fighter", "fighter")
+    frequencies["fight"] = 90
+    assert read_as("fightr", lambda t: frequencies.get(t, 0)) == ("fight", "fight")
+    assert read_as("figures", lambda t: 90) is None  # an English word: kept as typed
+
+
+def test_spelled_replaces_each_read_word_in_place() -> None:
+    text = "foriegn fighers returning"
+    readings = [
+        Reading("foriegn", "foreign", "foreign", 0, 7),
+        Reading("fighers", "fighters", "fighter", 8, 15),
+    ]
+    assert spelled(text, readings) == "foreign fighters returning"
+    assert spelled(text, []) == text
+
+
+async def test_the_bundled_reports_read_chat_typos(library: Library) -> None:
+    answer = await library.ask("foriegn fighers returning home", k=3)
+    assert "“foriegn” as “foreign”" in (answer.reason or "")
+    assert "“fighers” as “fighters”" in (answer.reason or "")
+    assert all({"foriegn", "fighers"} & set(hit.matched) for hit in answer.hits)
+    answer = await library.ask("are isis and al qaeda teaming up", k=3)
+    assert "“qaeda” as “Qaida”" in (answer.reason or "")  # as the reports write it
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9))
+def test_every_spelling_offered_is_one_edit_away(word: str) -> None:
+    spellings = set(one_edit_away(word))
+    assert word not in spellings
+    assert all(_damerau_one(word, s) for s in spellings)
+    # and every single deletion and adjacent swap is among them
+    assert {word[:i] + word[i + 1 :] for i in range(len(word))} - {word} <= spellings
+
+
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=5, max_size=10),
+    st.dictionaries(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10),
+        st.integers(1, 50),
+        max_size=20,
+    ),
+)
+def test_a_reading_is_one_edit_away_and_held_by_paragraphs(word: str, held: dict) -> None:
+    found = read_as(word, lambda t: held.get(t, 0))
+    if found is not None:
+        spelling, term = found
+        assert _damerau_one(word, spelling)
+        assert tokenize(spelling) == [term]
+        assert _damerau_one(tokenize(word)[0], term)
+        assert held.get(term, 0) > 0
