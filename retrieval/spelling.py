@@ -8,9 +8,10 @@ BM25. A typed word is read as another only when all of these hold, so a real wor
   go to the initials), and not an English word (pyspellchecker's word list of ~160k words: "cash"
   is a word the reports lack, not a typo of "case");
 - some spelling one edit away (a letter dropped, added, changed, or two swapped: the Damerau
-  distance of most typos) has a term that paragraphs are indexed under, itself one edit from
-  the typed word's term (else the edit made another form of a word, not a fix). Of those, the
-  term held by most paragraphs wins: the likelier word for the team and for the reports.
+  distance of most typos) has a term that paragraphs are indexed under, and is an English word
+  or has a term one edit from the typed word's (else the edit made another form of a word, not
+  a fix). Of those, the term held by most paragraphs wins: the likelier word for the team and
+  for the reports.
 
 Candidates come from the index, not from the word list: a typo of a word the reports use but a
 dictionary lacks ("jihadsit") is read as the reports' word. Pure but for the lazily loaded word
@@ -88,17 +89,21 @@ def read_as(word: str, doc_frequency: Callable[[str], int]) -> tuple[str, str] |
     own = unit_terms(word)
     if not may_be_typo(word) or len(own) != 1:
         return None
-    # A typo's term is one edit from the meant word's ("finac", "financ"); a spelling whose term
-    # is further off changed the word's ending into another word ("jihadists" -> "jihad").
+    # A typo's term is one edit from the meant word's ("finac", "financ"), unless the stemmer
+    # took the two apart ("internationall", "intern"): then the spelling must be a word. A
+    # non-word whose term is further off changed the word's ending ("jihadists" -> "jihad").
     near = set(one_edit_away(own[0]))
     candidates: list[tuple[int, bool, str, str]] = []  # (-paragraphs, not English, spelling, term)
     for spelling in set(one_edit_away(word)):
         terms = unit_terms(spelling)  # not cached: most spellings are no word
-        if len(terms) != 1 or terms[0] not in near:
-            continue  # a stopword, no word at all, or another form of a word
+        if len(terms) != 1:
+            continue  # a stopword, or no word at all
+        english = is_english_word(spelling)
+        if not english and terms[0] not in near:
+            continue  # another form of a word, not a typo of one
         df = doc_frequency(terms[0])
         if df > 0:
-            candidates.append((-df, not is_english_word(spelling), spelling, terms[0]))
+            candidates.append((-df, not english, spelling, terms[0]))
     if not candidates:
         return None
     # Most paragraphs first; then a dictionary spelling (to show); then the alphabet (stable).
