@@ -8,10 +8,10 @@ BM25. A typed word is read as another only when all of these hold, so a real wor
   go to the initials), and not an English word (pyspellchecker's word list of ~160k words: "cash"
   is a word the reports lack, not a typo of "case");
 - some spelling one edit away (a letter dropped, added, changed, or two swapped: the Damerau
-  distance of most typos) has a term that paragraphs are indexed under, and is an English word
-  or has a term one edit from the typed word's (else the edit made another form of a word, not
-  a fix). Of those, the term held by most paragraphs wins: the likelier word for the team and
-  for the reports.
+  distance of most typos) has a term that paragraphs are indexed under, and the edit falls
+  inside that term: an edit past the stem changes the word's ending, which makes another form
+  of a word ("jihadi" -> "jihad", "jihadists" -> "jihadises"), not a fix. Of those, the term held
+  by most paragraphs wins: the likelier word for the team and for the reports.
 
 Candidates come from the index, not from the word list: a typo of a word the reports use but a
 dictionary lacks ("jihadsit") is read as the reports' word. Pure but for the lazily loaded word
@@ -65,20 +65,21 @@ def may_be_typo(word: str) -> bool:
     )
 
 
-def one_edit_away(word: str) -> Iterator[str]:
-    """Every lowercase spelling one Damerau edit from `word` (may repeat)."""
+def one_edit_away(word: str) -> Iterator[tuple[int, str]]:
+    """Every lowercase spelling one Damerau edit from `word` (may repeat), each with the last
+    of its letters the edit wrote or closed up on."""
     word = word.lower()
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    for left, right in splits:
+    for i in range(len(word) + 1):
+        left, right = word[:i], word[i:]
         if right:
-            yield left + right[1:]  # a letter dropped
+            yield i, left + right[1:]  # a letter dropped
             if len(right) > 1 and right[0] != right[1]:
-                yield left + right[1] + right[0] + right[2:]  # two swapped
+                yield i + 1, left + right[1] + right[0] + right[2:]  # two swapped
             for c in _LETTERS:
                 if c != right[0]:
-                    yield left + c + right[1:]  # a letter changed
+                    yield i, left + c + right[1:]  # a letter changed
         for c in _LETTERS:
-            yield left + c + right  # a letter added
+            yield i, left + c + right  # a letter added
 
 
 def read_as(word: str, doc_frequency: Callable[[str], int]) -> tuple[str, str] | None:
@@ -86,24 +87,19 @@ def read_as(word: str, doc_frequency: Callable[[str], int]) -> tuple[str, str] |
 
     `doc_frequency(term)` is how many paragraphs are indexed under a term. The caller has
     checked that the word's own term has none."""
-    own = unit_terms(word)
-    if not may_be_typo(word) or len(own) != 1:
+    if not may_be_typo(word):
         return None
-    # A typo's term is one edit from the meant word's ("finac", "financ"), unless the stemmer
-    # took the two apart ("internationall", "intern"): then the spelling must be a word. A
-    # non-word whose term is further off changed the word's ending ("jihadists" -> "jihad").
-    near = set(one_edit_away(own[0]))
+    edited: dict[str, int] = {}  # spelling -> the earliest place an edit makes it
+    for at, spelling in one_edit_away(word):
+        edited[spelling] = min(at, edited.get(spelling, at))
     candidates: list[tuple[int, bool, str, str]] = []  # (-paragraphs, not English, spelling, term)
-    for spelling in set(one_edit_away(word)):
+    for spelling, at in edited.items():
         terms = unit_terms(spelling)  # not cached: most spellings are no word
-        if len(terms) != 1:
-            continue  # a stopword, or no word at all
-        english = is_english_word(spelling)
-        if not english and terms[0] not in near:
-            continue  # another form of a word, not a typo of one
+        if len(terms) != 1 or at >= len(terms[0]):
+            continue  # a stopword, no word at all, or an edit of the word's ending
         df = doc_frequency(terms[0])
         if df > 0:
-            candidates.append((-df, not english, spelling, terms[0]))
+            candidates.append((-df, not is_english_word(spelling), spelling, terms[0]))
     if not candidates:
         return None
     # Most paragraphs first; then a dictionary spelling (to show); then the alphabet (stable).

@@ -14,7 +14,7 @@ from retrieval.answer import Answer
 from retrieval.library import Library
 from retrieval.options import SearchOptions
 from retrieval.search import Searcher, answer_question, build_segment
-from retrieval.spelling import Reading, is_english_word, one_edit_away, read_as, spelled
+from retrieval.spelling import Reading, one_edit_away, read_as, spelled
 from retrieval.tokenize import tokenize
 
 META = ReportMeta("S/2016/501", "Second report", dt.date(2016, 5, 31))
@@ -83,13 +83,13 @@ async def test_a_real_word_the_reports_lack_is_not_corrected() -> None:
     assert "Read" not in (answer.reason or "")
 
 
-async def test_another_form_of_a_word_is_not_read_as_a_typo() -> None:
-    # "jihadists" is one letter from "jihadises" (term "jihad", in the reports), but its own
-    # term "jihadist" is three letters from "jihad": another word form, not a typo.
+def test_an_edit_of_the_ending_is_another_form_not_a_typo() -> None:
+    # "jihadi" is "jihad" with a letter added after the stem; "jihadists" is one letter from
+    # "jihadises" (term "jihad"), the letter past the stem. Neither is a typo of "jihad".
+    assert read_as("jihadi", lambda t: 5 if t == "jihad" else 0) is None
     assert read_as("jihadists", lambda t: 5 if t == "jihad" else 0) is None
-    # but a word one edit away is a fix, however differently the stemmer cuts the two
-    term = tokenize("international")[0]  # "internat": three letters from "internationall"
-    assert read_as("internationall", lambda t: 5 if t == term else 0) == ("international", term)
+    # a letter doubled at the end is: one of the two is inside the stem
+    assert read_as("eastt", lambda t: 5 if t == "east" else 0) == ("east", "east")
 
 
 async def test_a_word_the_reports_hold_is_never_read_otherwise() -> None:
@@ -101,15 +101,14 @@ def test_an_acronym_and_a_short_word_are_left_as_typed() -> None:
     frequencies = dict.fromkeys(tokenize("ISIL oil east"), 3)
     assert read_as("Isiil", lambda t: frequencies.get(t, 0)) == ("isil", "isil")
     assert read_as("ISIIL", lambda t: frequencies.get(t, 0)) is None  # capitals: an acronym
-    assert read_as("eastt", lambda t: frequencies.get(t, 0)) == ("east", "east")
     assert read_as("oill", lambda t: frequencies.get(t, 0)) is None  # under five letters
 
 
 def test_the_reading_held_by_most_paragraphs_wins() -> None:
-    frequencies = {"fighter": 40, "fight": 2}  # "fightr" is one edit from both
-    assert read_as("fightr", lambda t: frequencies.get(t, 0)) == ("fighter", "fighter")
-    frequencies["fight"] = 90
-    assert read_as("fightr", lambda t: frequencies.get(t, 0)) == ("fight", "fight")
+    frequencies = {"zorbit": 40, "zurbat": 2}  # "zorbat" is one edit from both
+    assert read_as("zorbat", lambda t: frequencies.get(t, 0)) == ("zorbit", "zorbit")
+    frequencies["zurbat"] = 90
+    assert read_as("zorbat", lambda t: frequencies.get(t, 0)) == ("zurbat", "zurbat")
     assert read_as("figures", lambda t: 90) is None  # an English word: kept as typed
 
 
@@ -134,7 +133,7 @@ async def test_the_bundled_reports_read_chat_typos(library: Library) -> None:
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9))
 def test_every_spelling_offered_is_one_edit_away(word: str) -> None:
-    spellings = set(one_edit_away(word))
+    spellings = {spelling for _, spelling in one_edit_away(word)}
     assert word not in spellings
     assert all(_damerau_one(word, s) for s in spellings)
     # and every single deletion and adjacent swap is among them
@@ -155,5 +154,4 @@ def test_a_reading_is_one_edit_away_and_held_by_paragraphs(word: str, held: dict
         spelling, term = found
         assert _damerau_one(word, spelling)
         assert tokenize(spelling) == [term]
-        assert is_english_word(spelling) or _damerau_one(tokenize(word)[0], term)
         assert held.get(term, 0) > 0
