@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from corpus.model import Paragraph, Report, ReportMeta
 from retrieval.answer import Answer
-from retrieval.library import Library
 from retrieval.options import SearchOptions
 from retrieval.search import Searcher, answer_question, build_segment
 from retrieval.spelling import Reading, one_edit_away, read_as, spelled
@@ -27,7 +26,10 @@ TEXTS = [
 ]
 
 
-async def _answer(question: str, options: SearchOptions | None = None) -> Answer:
+SPELLING = SearchOptions(spelling=True)
+
+
+async def _answer(question: str, options: SearchOptions = SPELLING) -> Answer:
     paragraphs = [Paragraph(META.symbol, i + 1, t, (), ()) for i, t in enumerate(TEXTS)]
 
     async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
@@ -35,8 +37,7 @@ async def _answer(question: str, options: SearchOptions | None = None) -> Answer
 
     report = Report(META, tuple(paragraphs))
     searcher = Searcher.rebuild({META.symbol: build_segment(report)}, {META.symbol: META})
-    if options is not None:
-        searcher = searcher.with_options(options)
+    searcher = searcher.with_options(options)
     return await answer_question(searcher, fetch, question, k=3, report=None, year=None)
 
 
@@ -71,14 +72,14 @@ async def test_two_typos_are_both_read_and_named() -> None:
     assert "“ransum” as “ransom”" in (answer.reason or "")
 
 
-async def test_without_the_component_a_typo_matches_nothing() -> None:
-    answer = await _answer("finacing", SearchOptions(spelling=False, semantic=False))
+async def test_off_by_default_a_typo_matches_nothing() -> None:
+    answer = await _answer("finacing", SearchOptions(semantic=False))
     assert not answer.hits
 
 
 async def test_a_real_word_the_reports_lack_is_not_corrected() -> None:
     # "caves" is one letter from "cases" (in the reports) but a word: never read as another.
-    answer = await _answer("caves", SearchOptions(semantic=False))
+    answer = await _answer("caves", SearchOptions(semantic=False, spelling=True))
     assert not answer.hits
     assert "Read" not in (answer.reason or "")
 
@@ -120,15 +121,6 @@ def test_spelled_replaces_each_read_word_in_place() -> None:
     ]
     assert spelled(text, readings) == "foreign fighters returning"
     assert spelled(text, []) == text
-
-
-async def test_the_bundled_reports_read_chat_typos(library: Library) -> None:
-    answer = await library.ask("foriegn fighers returning home", k=3)
-    assert "“foriegn” as “foreign”" in (answer.reason or "")
-    assert "“fighers” as “fighters”" in (answer.reason or "")
-    assert all({"foriegn", "fighers"} & set(hit.matched) for hit in answer.hits)
-    answer = await library.ask("are isis and al qaeda teaming up", k=3)
-    assert "“qaeda” as “Qaida”" in (answer.reason or "")  # as the reports write it
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9))
