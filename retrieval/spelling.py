@@ -15,7 +15,8 @@ BM25. A typed word is read as another only when all of these hold, so a real wor
 
 Candidates come from the index, not from the word list: a typo of a word the reports use but a
 dictionary lacks ("jihadsit") is read as the reports' word. Pure but for the lazily loaded word
-list; the caller passes how to look terms up.
+list; the caller passes how to look terms up. Off by default (`SearchOptions.spelling`): our
+set's typo questions, each read right, scored a little lower (docs/search-quality.md).
 """
 
 from __future__ import annotations
