@@ -130,12 +130,13 @@ def _add_readings(
         typed = span.term
         if typed not in importance or typed in stands_in or searcher.index.has_term(typed):
             continue
-        found = read_as(text[span.start : span.end], searcher.index.term_doc_frequency)
+        surface = text[span.start : span.end]
+        found = read_as(surface, searcher.index.term_doc_frequency)
         if found is None:
             continue
         word, term = found
         stands_in.add(typed)
-        readings.append(Reading(text[span.start : span.end], word, term, span.start, span.end))
+        readings.append(Reading(surface, word, term, span.start, span.end))
         if term in importance or term in origin:
             continue  # already searched (typed elsewhere in the question, or another name)
         terms.append(term)

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-from corpus.model import Paragraph, Report, ReportMeta
-from retrieval.search import Searcher, answer_question, build_segment
-
-META = ReportMeta("S/2016/501", "Second report", dt.date(2016, 5, 31))
+from tests.retrieval.one_report import answer_over
 
 
 async def _ranked(texts: Sequence[str], question: str) -> list[int]:
-    paragraphs = [Paragraph(META.symbol, i + 1, t, (), ()) for i, t in enumerate(texts)]
-
-    async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
-        return [p for p in paragraphs if (p.report, p.number) in keys]
-
-    report = Report(META, tuple(paragraphs))
-    searcher = Searcher.rebuild({META.symbol: build_segment(report)}, {META.symbol: META})
-    answer = await answer_question(searcher, fetch, question, k=5, report=None, year=None)
+    answer = await answer_over(texts, question)
     return [hit.paragraph.number for hit in answer.hits]
 
 

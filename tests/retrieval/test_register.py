@@ -4,14 +4,13 @@ weigh less than the words the user typed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from functools import cache
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus.files import bundled_reports
-from corpus.model import Paragraph, Report, ReportMeta
+from corpus.model import ReportMeta
 from retrieval.register import (
     REGISTER_CAP,
     REGISTER_WEIGHT,
@@ -22,8 +21,9 @@ from retrieval.register import (
     weigh_expansion,
     word_keys,
 )
-from retrieval.search import Searcher, answer_question, build_segment, paragraph_terms
+from retrieval.search import paragraph_terms
 from retrieval.tokenize import tokenize
+from tests.retrieval.one_report import answer_over
 
 ENTRIES = shipped_register().entries
 
@@ -126,17 +126,10 @@ TEXTS = [
     "The committee held a workshop on human rights compliance.",
     "The office published guidance on prisons and detention.",
 ]
-PARAGRAPHS = [Paragraph(META.symbol, i + 1, text, (), ()) for i, text in enumerate(TEXTS)]
-
-
-async def _fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
-    return [p for p in PARAGRAPHS if (p.report, p.number) in keys]
 
 
 async def _ranked(question: str) -> list[int]:
-    searcher = Searcher.rebuild({META.symbol: build_segment(Report(META, tuple(PARAGRAPHS)))},
-                                {META.symbol: META})  # fmt: skip
-    answer = await answer_question(searcher, _fetch, question, k=5, report=None, year=None)
+    answer = await answer_over(TEXTS, question, meta=META)
     return [hit.paragraph.number for hit in answer.hits]
 
 
@@ -151,12 +144,10 @@ async def test_an_everyday_word_the_reports_never_use_still_finds_an_answer() ->
 
 
 async def test_a_report_word_covers_part_of_the_everyday_word_it_stands_for() -> None:
-    searcher = Searcher.rebuild({META.symbol: build_segment(Report(META, tuple(PARAGRAPHS)))},
-                                {META.symbol: META})  # fmt: skip
-    answer = await answer_question(searcher, _fetch, "jail", k=5, report=None, year=None)
+    answer = await answer_over(TEXTS, "jail", meta=META)
     (hit,) = answer.hits
     assert hit.paragraph.number == 6  # "prisons and detention"
     assert hit.matched == ("jail",)
     assert hit.coverage == REGISTER_WEIGHT  # a looser equivalent than an alias: half the word
-    answer = await answer_question(searcher, _fetch, "jail menus", k=5, report=None, year=None)
+    answer = await answer_over(TEXTS, "jail menus", meta=META)
     assert answer.weak  # half of one word of two is not an answer

@@ -3,20 +3,15 @@ says so; real words, acronyms and words the reports hold are left as typed."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.model import Paragraph, Report, ReportMeta
 from retrieval.answer import Answer
 from retrieval.options import SearchOptions
-from retrieval.search import Searcher, answer_question, build_segment
 from retrieval.spelling import Reading, one_edit_away, read_as, spelled
 from retrieval.tokenize import tokenize
+from tests.retrieval.one_report import answer_over
 
-META = ReportMeta("S/2016/501", "Second report", dt.date(2016, 5, 31))
 TEXTS = [
     "Oil production fell in the east.",
     "ISIL continues to rely on financing from extortion and taxation.",
@@ -24,21 +19,11 @@ TEXTS = [
     "Cases of kidnapping for ransom rose.",
     "Donors met in Doha.",
 ]
-
-
 SPELLING = SearchOptions(spelling=True)
 
 
 async def _answer(question: str, options: SearchOptions = SPELLING) -> Answer:
-    paragraphs = [Paragraph(META.symbol, i + 1, t, (), ()) for i, t in enumerate(TEXTS)]
-
-    async def fetch(keys: Sequence[tuple[str, int]]) -> list[Paragraph]:
-        return [p for p in paragraphs if (p.report, p.number) in keys]
-
-    report = Report(META, tuple(paragraphs))
-    searcher = Searcher.rebuild({META.symbol: build_segment(report)}, {META.symbol: META})
-    searcher = searcher.with_options(options)
-    return await answer_question(searcher, fetch, question, k=3, report=None, year=None)
+    return await answer_over(TEXTS, question, k=3, options=options)
 
 
 def _damerau_one(a: str, b: str) -> bool:
