@@ -70,6 +70,7 @@ class ReportBot(commands.Bot):
             read_only=self.settings.read_only,
             progress=log.info,
             semantic=self.settings.semantic,
+            spelling=self.settings.spelling,
             warm_index=True,
         )
         await add_cogs(self)

@@ -145,6 +145,7 @@ async def _open(settings: Settings) -> Library:
         read_only=settings.read_only,
         progress=_to_stderr,
         semantic=settings.semantic,
+        spelling=settings.spelling,
     )
 
 

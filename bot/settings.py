@@ -62,6 +62,7 @@ class Settings:
     heartbeat_path: Path = DEFAULT_HEARTBEAT_PATH
     read_only: bool = False
     semantic: bool = True
+    spelling: bool = False  # read a typed word no paragraph holds as the reports' word
     allow_private_links: bool = False  # /ingest url: may the bot fetch from private addresses
     rejected_token_path: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -180,6 +181,7 @@ _ENV: dict[str, tuple[str, Callable[[str], object]]] = {
     "heartbeat_path": ("REPORTBOT_HEARTBEAT_FILE", Path),
     "read_only": ("REPORTBOT_READ_ONLY", _boolean),
     "semantic": ("REPORTBOT_SEMANTIC", _boolean),
+    "spelling": ("REPORTBOT_SPELLING", _boolean),
     "allow_private_links": ("REPORTBOT_ALLOW_PRIVATE_LINKS", _boolean),
     "rejected_token_path": ("REPORTBOT_REJECTED_TOKEN_FILE", Path),
 }

@@ -31,6 +31,7 @@ from retrieval.errors import UnknownParagraph, UnknownReport
 from retrieval.index_file import map_index_file, write_index_file
 from retrieval.links import ParagraphLinks, WhatsNew, citing, mentioning, paragraph_references
 from retrieval.novelty import score_novelty
+from retrieval.options import DEFAULT_OPTIONS, SearchOptions
 from retrieval.search import (
     Fetch,
     FetchNow,
@@ -114,6 +115,7 @@ class Library:
         embedder: Embedder | None = None,
         *,
         warm_index: bool = False,
+        options: SearchOptions = DEFAULT_OPTIONS,
     ) -> None:
         self.path = path
         self._writer = writer  # None when read-only
@@ -128,6 +130,7 @@ class Library:
         self._pinned: Store | None = None  # opened for the first pinned answer (_answer_pinned)
         self._merging: asyncio.Task[None] | None = None  # rebuilding the index's base
         self._warm_index = warm_index  # fault the mapped index in behind each load (see open)
+        self._options = options  # how questions are weighed, given to every snapshot's searcher
 
     @classmethod
     async def open(
@@ -139,6 +142,7 @@ class Library:
         progress: ProgressFn | None = None,
         semantic: bool = True,
         warm_index: bool = False,
+        spelling: bool = False,
     ) -> Library:
         """Open (creating and migrating) the database; build it from the bundled corpus if new.
 
@@ -146,13 +150,16 @@ class Library:
         missing or altered model is refused before the database is touched. With `warm_index`
         (for a process that answers many questions: the bot), each stored index that is mapped
         from its file is faulted in by a background thread (index_file.fault_in_pages), so the
-        first questions do not pay for it; a one-shot command leaves it off.
+        first questions do not pay for it; a one-shot command leaves it off. With `spelling`, a
+        typed word no paragraph holds is read as the reports' word one edit away (and the
+        answer says so): off by default, see retrieval/spelling.py.
         """
         path = Path(db_path)
         embedder = await asyncio.to_thread(shared_embedder) if semantic else None
+        options = replace(DEFAULT_OPTIONS, spelling=spelling)
         if read_only:
             reader = await Store.open(path, read_only=True)
-            library = cls(path, None, reader, embedder, warm_index=warm_index)
+            library = cls(path, None, reader, embedder, warm_index=warm_index, options=options)
         else:
             writer = await Store.open(path)
             try:
@@ -160,7 +167,7 @@ class Library:
             except BaseException:
                 await writer.close()
                 raise
-            library = cls(path, writer, reader, embedder, warm_index=warm_index)
+            library = cls(path, writer, reader, embedder, warm_index=warm_index, options=options)
         try:
             library._paragraphs = await library._reader.paragraph_reader()
             manifest = await asyncio.to_thread(bundled_manifest)
@@ -575,11 +582,11 @@ class Library:
         store: Store | None = None,
         save: bool = True,
     ) -> Snapshot:
-        """Attach the stored paragraph vectors; encode (and, with `save`, store) any report
-        lacking them. Callers that save hold the write lock."""
+        """Attach the stored paragraph vectors (and the library's search options); encode (and,
+        with `save`, store) any report lacking them. Callers that save hold the write lock."""
         searcher = snapshot.searcher
         if self._embedder is None:
-            return replace(snapshot, searcher=searcher.with_semantic(None))
+            return replace(snapshot, searcher=searcher.configured(None, self._options))
         reader = store or self._reader
         model = self._embedder.model_id
         vectors: dict[str, ReportVectors] = {}
@@ -596,7 +603,7 @@ class Library:
         layer = SemanticLayer.align(
             searcher.doc_reports(), vectors, self._embedder.encode_query, model
         )
-        return replace(snapshot, searcher=searcher.with_semantic(layer))
+        return replace(snapshot, searcher=searcher.configured(layer, self._options))
 
     async def _encode_stored(
         self, symbol: str, snapshot: Snapshot, reader: Store, *, save: bool

@@ -26,7 +26,8 @@ class SearchOptions:
     vector_feedback: bool = True  # the question's vector moved toward its closest paragraphs
     recency: bool = True  # time words ("now", "latest") prefer the newest report
     # a typed word no paragraph holds read as the reports' word one edit away: off, it lost
-    # 0.002 on our set (three typo questions, each read right) and moved nothing else
+    # 0.002 on our set (three typo questions, each read right) and moved nothing else;
+    # REPORTBOT_SPELLING=on (Library.open(spelling=True)) switches it on for a deployment
     spelling: bool = False
 
     @classmethod

@@ -238,6 +238,10 @@ class Searcher:
     def with_options(self, options: SearchOptions) -> Searcher:
         return replace(self, options=options)
 
+    def configured(self, semantic: SemanticLayer | None, options: SearchOptions) -> Searcher:
+        """The same index with this semantic layer (or none) and these options, in one copy."""
+        return replace(self, semantic=semantic, options=options)
+
     def doc_reports(self) -> list[tuple[str, list[int]]]:
         """Each indexed report's paragraph numbers, in index order (how vectors are aligned)."""
         keys = self.index.keys

@@ -84,11 +84,18 @@ async def _open_for_asking(settings: Settings) -> Library:
     is set (a missing database is then an error, never created); else build it on first use."""
     if settings.read_only or await asyncio.to_thread(settings.db_path.is_file):
         try:
-            return await Library.open(settings.db_path, read_only=True, semantic=settings.semantic)
+            return await Library.open(
+                settings.db_path,
+                read_only=True,
+                semantic=settings.semantic,
+                spelling=settings.spelling,
+            )
         except SchemaNeedsUpgrade:
             if settings.read_only:
                 raise
-    return await Library.open(settings.db_path, progress=_progress, semantic=settings.semantic)
+    return await Library.open(
+        settings.db_path, progress=_progress, semantic=settings.semantic, spelling=settings.spelling
+    )
 
 
 def _progress(message: str) -> None:

@@ -110,6 +110,17 @@ def test_ask_never_writes_an_existing_database(capsys, bundled_db: Path) -> None
     assert bundled_db.read_bytes() == before
 
 
+def test_reportbot_spelling_reads_a_lone_typo(capsys, bundled_db: Path) -> None:
+    no_vectors = {"REPORTBOT_SEMANTIC": "off"}
+    status, out, _ = run(capsys, "--db", str(bundled_db), "ask", "finacing", env=no_vectors)
+    assert (status, "No paragraph matches the question." in out) == (0, True)
+    spelling = {**no_vectors, "REPORTBOT_SPELLING": "on"}
+    status, out, _ = run(capsys, "--db", str(bundled_db), "ask", "finacing", env=spelling)
+    assert status == 0
+    assert "ℹ️ Read “finacing” as “financing”." in out
+    assert "S/2018/80, para." in out
+
+
 def test_cli_cite_has_the_same_range_limit_as_discord(capsys, bundled_db: Path) -> None:
     status, _, err = run(capsys, "--db", str(bundled_db), "cite", "S/2018/80", "1-50")
     assert status == 2

@@ -51,6 +51,7 @@ def test_every_variable_is_read() -> None:
         "REPORTBOT_HEARTBEAT_FILE": "/run/hb.json",
         "REPORTBOT_READ_ONLY": "yes",
         "REPORTBOT_SEMANTIC": "off",
+        "REPORTBOT_SPELLING": "on",
         "REPORTBOT_ALLOW_PRIVATE_LINKS": "on",
         "REPORTBOT_REJECTED_TOKEN_FILE": "/state/rejected",
     }
@@ -68,6 +69,7 @@ def test_every_variable_is_read() -> None:
     assert s.heartbeat_path == Path("/run/hb.json")
     assert s.read_only is True
     assert s.semantic is False
+    assert s.spelling is True
     assert s.allow_private_links is True
     assert s.rejected_token_file == Path("/state/rejected")
     assert set(env) == set(env_variables()) - {"DISCORD_TOKEN_FILE"}

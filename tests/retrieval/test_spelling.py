@@ -62,6 +62,22 @@ async def test_off_by_default_a_typo_matches_nothing() -> None:
     assert not answer.hits
 
 
+async def test_a_library_opened_with_spelling_keeps_it_after_an_ingest(
+    library_factory, report_text
+) -> None:
+    plain, spelling = (
+        await library_factory(semantic=False),
+        await library_factory(semantic=False, spelling=True),
+    )
+    assert not (await plain.ask("finacing")).hits
+    assert "Read “finacing” as “financing”." in ((await spelling.ask("finacing")).reason or "")
+    report = report_text(["The zephyr network moved funds."], title="Report on testing")
+    await spelling.ingest(report.encode(), source="t.txt", symbol="S/2099/1")
+    answer = await spelling.ask("zephir network")
+    assert answer.hits[0].paragraph.report == "S/2099/1"
+    assert "“zephir” as “zephyr”" in (answer.reason or "")
+
+
 async def test_a_real_word_the_reports_lack_is_not_corrected() -> None:
     # "caves" is one letter from "cases" (in the reports) but a word: never read as another.
     answer = await _answer("caves", SearchOptions(semantic=False, spelling=True))
