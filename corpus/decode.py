@@ -17,8 +17,6 @@ from corpus.html_text import (
     looks_like_html,
     strip_inline_markup,
 )
-from corpus.pdf_glyphs import read_pdf_pages
-from corpus.pdf_text import pdf_report_text
 
 MAX_REPORT_BYTES = 10_000_000  # a report is ~100 kB of text; anything this large is not one
 
@@ -59,6 +57,10 @@ def decode_text(data: bytes, *, source: str | None = None) -> str:
 
 
 def _pdf_text(data: bytes, source: str | None) -> str:
+    # Imported here: loading PDFium costs every command ~13 ms, and only a PDF ingest needs it.
+    from corpus.pdf_glyphs import read_pdf_pages
+    from corpus.pdf_text import pdf_report_text
+
     text = pdf_report_text(read_pdf_pages(data, source=source))
     if not text.strip():
         raise ParseError("this PDF has no text outside its page headers and footers", source=source)
