@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# Retrieval quality on both development sets and the held-out fresh set.
+# Retrieval quality on both development sets and the held-out fresh and blind sets.
 # 1. The component table: every search component switched off (or on) in turn, both sets,
 #    in-process (scripts/eval.py).
 # 2. The shared scorer on the shipped search, end to end through `reportbot ask --json` for the
@@ -36,6 +36,10 @@ echo "== fresh set (eval/fresh_questions.json: held out, read only as a total), 
 # Its totals only: no table by kind and none of the extra flags (such as --per-question).
 python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/fresh_questions.json --split all \
     --run "$scratch/runs/fresh.json" | sed -n 's/^retrieval\[all\]/retrieval[fresh]/p'
+echo
+echo "== blind set (eval/blind_questions.json: held out, in a team's own words), shared scorer"
+python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/blind_questions.json --split all \
+    --run "$scratch/runs/blind.json" | sed -n 's/^retrieval\[all\]/retrieval[blind]/p'
 echo
 echo "== shared dev set, shared scorer, through reportbot ask --json"
 # Build the database once, so the first question is not also timed for the ingest.
