@@ -375,13 +375,25 @@ def _readings_note(readings: Sequence[Reading], hits: Sequence[Hit]) -> str | No
 
 
 def _as_written(reading: Reading, hits: Sequence[Hit]) -> str:
-    """The word read, as the first hit holding it writes it ("Qaida" for "qaeda"), else the
-    spelling one edit from the typed word that found it."""
+    """The spelling one edit from the typed word that found it, with the capitals the hits give
+    that very word inside a sentence ("Qaida" for "qaeda"); a capital that only starts a
+    sentence says nothing of how the word is written, and another form of the word
+    ("Government" for "goverments") is not what was typed."""
+    wanted = reading.word.casefold()
     for hit in hits:
-        spans = find_terms(hit.paragraph.text, {reading.term})
-        if spans:
-            return hit.paragraph.text[spans[0].start : spans[0].end]
+        text = hit.paragraph.text
+        for span in find_terms(text, {reading.term}):
+            word = text[span.start : span.end]
+            if word.casefold() == wanted and not _starts_sentence(text, span.start):
+                return word
     return reading.word
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the text or follows a sentence's end (. ! ? :),
+    past any spaces, quotes and brackets."""
+    before = text[:start].rstrip(" \t\n\"'“‘([")
+    return not before or before[-1] in ".!?:"
 
 
 def _unknown_names(searcher: Searcher, plan: Plan, query: Query) -> list[str]:

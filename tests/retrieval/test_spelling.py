@@ -3,6 +3,7 @@ says so; real words, acronyms and words the reports hold are left as typed."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,6 +56,25 @@ async def test_two_typos_are_both_read_and_named() -> None:
     answer = await _answer("kidnaping for ransum")
     assert answer.hits[0].paragraph.number == 4
     assert "“ransum” as “ransom”" in (answer.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("texts", "typed", "shown"),
+    [
+        # the reports' capitals for the very word, written inside a sentence
+        (["Links with Al-Qaida remain.", "Al-Qaida cells moved south."], "qaeda", "Qaida"),
+        # a capital that only starts a sentence is not how the word is written
+        (["Governments acted.", "Most governments acted."], "goverments", "governments"),
+        (["Governments acted quickly."], "goverments", "governments"),
+        # another form of the word in the hits is not what was typed
+        (["The Government acted."], "goverments", "governments"),
+    ],
+)
+async def test_the_reading_is_named_as_typed_with_the_reports_capitals(
+    texts: list[str], typed: str, shown: str
+) -> None:
+    answer = await answer_over(texts + TEXTS, typed, k=3, options=SPELLING)  # TEXTS: idf > 0
+    assert f"“{typed}” as “{shown}”" in (answer.reason or "")
 
 
 async def test_off_by_default_a_typo_matches_nothing() -> None:
