@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import functools
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -49,6 +50,7 @@ from retrieval.tiered import SearchIndex
 from retrieval.tokenize import Term, find_terms, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
+_YEAR = re.compile(r"(?:19|20)\d\d")  # a year typed alone: a time, not a figure to match
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
 # Candidates read beyond the best k at first: none. In the eval sets (semantic layer off) and
 # the benchmark's questions, the best k were all evidence in every answer; with the layer on,
@@ -557,8 +559,13 @@ def _first_hits(
 
 
 def _exact_terms(plan: Plan) -> list[str]:
-    """Typed numbers and symbols: paragraphs holding all of them outrank the vectors' choice."""
-    return [t for t in plan.importance if any(c.isdigit() for c in t)]
+    """Typed numbers and symbols: paragraphs holding all of them outrank the vectors' choice.
+
+    Not a year (1900-2099) on its own: "in 2016", "since 2016", "back in 2016" say when, and the
+    paragraphs about that time rarely print the year (a report of 2016 says "currently"). A year
+    stays a searched word, so paragraphs that print it still score for it; a resolution's year
+    ("2253 (2015)") and document symbols stay exact through their other terms."""
+    return [t for t in plan.importance if any(c.isdigit() for c in t) and not _YEAR.fullmatch(t)]
 
 
 def _has_terms(paragraph: Paragraph | None, terms: Sequence[str]) -> bool:

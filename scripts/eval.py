@@ -18,6 +18,8 @@ analysis: it is only read as a total, never question by question, so it stays a 
 `blind` (eval/blind_questions.json, round 2, session 10) was written by a helper who saw only the
 reports, never the bot, its code or the other sets, told to ask in a team's own words (40 of 60
 paraphrases of the paragraph that answers): a held-out check of the same kind, read as a total.
+`team` (eval/team_questions.json) was written the same way, by another helper, to be developed on:
+the only tunable set in a team's own words (44 of 60 paraphrases).
 """
 
 from __future__ import annotations
@@ -44,10 +46,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "dev": ROOT / "tests" / "retrieval" / "data" / "dev_questions.json",
     "own": ROOT / "eval" / "own_questions.json",
+    "team": ROOT / "eval" / "team_questions.json",
     "fresh": ROOT / "eval" / "fresh_questions.json",
     "blind": ROOT / "eval" / "blind_questions.json",
 }
-TUNABLE = ("dev", "own")  # fresh and blind only confirm: nobody reads their questions one by one
+TUNABLE = ("dev", "own", "team")  # fresh and blind only confirm: nobody reads them one by one
 K = 10
 RESAMPLES = 10_000  # bootstrap resamples of each set's questions (fixed seed: reruns agree)
 

@@ -32,6 +32,10 @@ echo "== own set (eval/own_questions.json), shared scorer"
 python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/own_questions.json --split all \
     --run "$scratch/runs/own.json" "$@" | sed 's/retrieval\[all\]/retrieval[own]/'
 echo
+echo "== team set (eval/team_questions.json: in a team's own words, tunable), shared scorer"
+python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/team_questions.json --split all \
+    --run "$scratch/runs/team.json" "$@" | sed 's/retrieval\[all\]/retrieval[team]/'
+echo
 echo "== fresh set (eval/fresh_questions.json: held out, read only as a total), shared scorer"
 # Its totals only: no table by kind and none of the extra flags (such as --per-question).
 python3 "$EVAL_DIR/eval_retrieval.py" --questions eval/fresh_questions.json --split all \

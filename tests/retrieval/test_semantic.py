@@ -188,6 +188,17 @@ async def test_numbers_and_symbols_rank_paragraphs_that_contain_them_first(
     assert contains == sorted(contains, reverse=True)  # no paragraph without it before one with it
 
 
+async def test_a_year_says_when_and_does_not_put_paragraphs_printing_it_first(
+    library: Library,
+) -> None:
+    # S/2016/501 para. 18 gives ISIL's fighters in Iraq and Syria "currently", never "2016"; the
+    # paragraphs that print 2016 are about other things. A figure still works as above.
+    question = "roughly how many fighters did ISIL command in Iraq and Syria in 2016"
+    answer = await library.ask(question, k=5)
+    assert (answer.hits[0].paragraph.report, answer.hits[0].paragraph.number) == ("S/2016/501", 18)
+    assert any("2016" not in h.paragraph.text for h in answer.hits[:3])
+
+
 async def test_a_quoted_phrase_is_in_every_hit_with_the_layer_on(library: Library) -> None:
     answer = await library.ask('"foreign terrorist fighters" returning home', k=10)
     assert answer.hits
