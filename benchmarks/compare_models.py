@@ -380,10 +380,12 @@ def quality(
     bench: evaluation.Bench, model: Candidate, sets: dict[str, list[dict]], weight: float
 ) -> dict[str, float]:
     """nDCG@10 of each set with this model's vectors and this fusion weight, and of `own`'s
-    paraphrase questions (the weakest kind, and the one a better model should lift)."""
+    paraphrase questions (the weakest kind, and the one a better model should lift). The models
+    were compared at a fixed share (the search's share now follows BM25's coverage)."""
     bench._embedder = model  # type: ignore[assignment]  # duck-typed like Embedder
     bench._vectors = None
-    semantic.fuse.__defaults__ = (weight,)
+    shares = semantic.VECTOR_SHARE_COVERED, semantic.VECTOR_SHARE_UNCOVERED
+    semantic.VECTOR_SHARE_COVERED = semantic.VECTOR_SHARE_UNCOVERED = weight
     result = {}
     for name, questions in sets.items():
         runs = asyncio.run(bench.run(SearchOptions(), questions))
@@ -391,7 +393,7 @@ def quality(
         if name == "own":
             kind = [q for q in questions if q.get("kind") == "paraphrase"]
             result["own paraphrase"] = evaluation.metrics(runs, kind)["nDCG@10"]
-    semantic.fuse.__defaults__ = (semantic.SEMANTIC_WEIGHT,)
+    semantic.VECTOR_SHARE_COVERED, semantic.VECTOR_SHARE_UNCOVERED = shares
     return result
 
 

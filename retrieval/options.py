@@ -24,6 +24,9 @@ class SearchOptions:
     wordnet: bool = True  # WordNet synonyms restricted to the corpus's words
     semantic: bool = True  # sentence vectors fused with BM25
     vector_feedback: bool = True  # the question's vector moved toward its closest paragraphs
+    # the vectors' share of the fused score follows how much of the question BM25's best
+    # paragraph holds (0.3 all of it .. 0.8 none); off, a fixed 0.5
+    adaptive_fusion: bool = True
     recency: bool = True  # time words ("now", "latest") prefer the newest report
     # a typed word no paragraph holds read as the reports' word one edit away: off, it lost
     # 0.002 on our set (three typo questions, each read right) and moved nothing else;

@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Container, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
@@ -39,10 +39,12 @@ from retrieval.query import Query, parse_query
 from retrieval.register import Register, shipped_register
 from retrieval.semantic import (
     MIN_SIMILARITY,
+    SEMANTIC_WEIGHT,
     STRONG_SIMILARITY,
     SemanticLayer,
     dense_top,
     fuse,
+    vector_share,
     with_feedback,
 )
 from retrieval.spelling import Reading, spelled
@@ -344,8 +346,11 @@ def answer_now(
         ranked, _ = _top(searcher, plan, n, allowed)  # feedback words are not counted
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
+        paragraphs = _fetch_more(fetch, paragraphs, ranked[:1])
+        best = paragraphs.get(ranked[0][0]) if ranked else None
+        share = vector_share(_coverage(plan, _term_set(best))[1] if best else 0.0)
         ranked, similarity = _fused(
-            searcher, searcher.semantic, query, plan, ranked, n, allowed, options.vector_feedback
+            searcher, searcher.semantic, query, plan, ranked, n, allowed, options, share
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
@@ -424,17 +429,20 @@ def _fused(
     ranked: Ranked,
     n: int,
     allowed: np.ndarray | None,
-    feedback: bool,
+    options: SearchOptions,
+    share: float,
 ) -> tuple[Ranked, dict[tuple[str, int], float]]:
-    """BM25's ranking fused with the question's vector; returns each candidate's similarity."""
+    """BM25's ranking fused with the question's vector (`share` of the fused score); returns
+    each candidate's similarity."""
     keys = searcher.index.keys
     docs = [searcher.index.doc_index(*key) for key, _ in ranked]
     lexical = [(d, s) for d, (_, s) in zip(docs, ranked, strict=True) if d is not None]
     vector = layer.encode(spelled(query.text, plan.readings))
     similarity = layer.similarities(vector)
+    feedback = options.vector_feedback
     ranking = with_feedback(layer, vector, similarity, allowed) if feedback else similarity
     dense = [] if query.phrases else dense_top(ranking, n, allowed)
-    fused = fuse(lexical, ranking, dense)
+    fused = fuse(lexical, ranking, dense, share if options.adaptive_fusion else SEMANTIC_WEIGHT)
     return (
         [(keys[d], score) for d, score in fused],
         {keys[d]: float(similarity[d]) for d, _ in fused},
@@ -556,6 +564,17 @@ def _first_hits(
         reads += 1
         batch = k - len(hits) + FETCH_MARGIN if reads == 1 else len(ranked)
     return hits, matching
+
+
+def _coverage(plan: Plan, present: Container[str]) -> tuple[set[str], float]:
+    """The typed terms a paragraph holding `present` matches (itself, or through another name
+    for it), and their share of the question's weight (idf), each counted at its credit."""
+    found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
+    for term, typed in plan.origin.items():  # a typed word covered by another name for it
+        if term in present:
+            found[typed] = max(found.get(typed, 0.0), plan.credit.get(term, 1.0))
+    total = sum(plan.importance.values()) or 1.0
+    return set(found), sum(plan.importance.get(t, 0.0) * c for t, c in found.items()) / total
 
 
 def _exact_terms(plan: Plan) -> list[str]:
@@ -692,13 +711,7 @@ def _hit(
     """A ranked paragraph with its excerpt, the typed words it matched, and its coverage."""
     weights = weights if weights is not None else lit_weights(searcher, plan)
     present, spans = _present_terms(paragraph, frozenset({*plan.importance, *plan.origin}))
-    found = dict.fromkeys((t for t in plan.importance if t in present), 1.0)
-    for term, typed in plan.origin.items():  # a typed word covered by another name for it
-        if term in present:
-            found[typed] = max(found.get(typed, 0.0), plan.credit.get(term, 1.0))
-    matched_terms = set(found)
-    total = sum(plan.importance.values()) or 1.0
-    coverage = sum(plan.importance.get(t, 0.0) * c for t, c in found.items()) / total
+    matched_terms, coverage = _coverage(plan, present)
     lit = [span for span in spans if span.term in weights]
     excerpt = best_excerpt(paragraph, weights, phrases=query.phrases, spans=lit)
     surfaces = surfaces if surfaces is not None else _surfaces(query.text, plan)

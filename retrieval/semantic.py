@@ -17,7 +17,15 @@ import numpy as np
 
 from retrieval.vectors import ReportVectors
 
-SEMANTIC_WEIGHT = 0.5  # the vectors' share of the fused score (BM25 has the rest)
+# The vectors' share of the fused score (BM25 has the rest) follows how much of the question
+# BM25's best paragraph holds (its coverage: the typed words' idf it matches, as for a hit): all
+# of it, and the words are good evidence (0.3); none, and the question is in other words than
+# the reports', which the vectors read better (0.8). Chosen on the tunable sets (dev, own, team),
+# confirmed on fresh and blind (docs/search-quality.md). SEMANTIC_WEIGHT is a fixed share, the
+# one the models were compared at (benchmarks/compare_models.py).
+VECTOR_SHARE_COVERED = 0.3
+VECTOR_SHARE_UNCOVERED = 0.8
+SEMANTIC_WEIGHT = 0.5
 # A paragraph that shares no typed word with the question is shown only if its vector is at least
 # this close to the question's; and a hit at least this close counts as an answer, not a guess.
 MIN_SIMILARITY = 0.35
@@ -121,6 +129,12 @@ def dense_top(similarity: np.ndarray, n: int, allowed: np.ndarray | None) -> lis
         return []
     best = np.argpartition(-scores, n - 1)[:n]
     return [int(d) for d in best[np.argsort(-scores[best], kind="stable")]]
+
+
+def vector_share(coverage: float) -> float:
+    """The vectors' share of the fused score when BM25's best paragraph has this coverage."""
+    covered = min(max(coverage, 0.0), 1.0)
+    return VECTOR_SHARE_UNCOVERED + (VECTOR_SHARE_COVERED - VECTOR_SHARE_UNCOVERED) * covered
 
 
 def fuse(
