@@ -346,11 +346,21 @@ def answer_now(
         ranked, _ = _top(searcher, plan, n, allowed)  # feedback words are not counted
     similarity: dict[tuple[str, int], float] = {}
     if searcher.semantic is not None and options.semantic:
-        paragraphs = _fetch_more(fetch, paragraphs, ranked[:1])
-        best = paragraphs.get(ranked[0][0]) if ranked else None
-        share = vector_share(_coverage(plan, _term_set(best))[1] if best else 0.0)
+        share = SEMANTIC_WEIGHT
+        if options.adaptive_fusion:  # by how much of the question BM25's best paragraph holds
+            paragraphs = _fetch_more(fetch, paragraphs, ranked[:1])
+            best = paragraphs.get(ranked[0][0]) if ranked else None
+            share = vector_share(_coverage(plan, _term_set(best))[1] if best else 0.0)
         ranked, similarity = _fused(
-            searcher, searcher.semantic, query, plan, ranked, n, allowed, options, share
+            searcher,
+            searcher.semantic,
+            query,
+            plan,
+            ranked,
+            n,
+            allowed,
+            options.vector_feedback,
+            share,
         )
     if query.recent and options.recency:
         ranked = _prefer_recent(searcher, ranked)
@@ -429,7 +439,7 @@ def _fused(
     ranked: Ranked,
     n: int,
     allowed: np.ndarray | None,
-    options: SearchOptions,
+    feedback: bool,
     share: float,
 ) -> tuple[Ranked, dict[tuple[str, int], float]]:
     """BM25's ranking fused with the question's vector (`share` of the fused score); returns
@@ -439,10 +449,9 @@ def _fused(
     lexical = [(d, s) for d, (_, s) in zip(docs, ranked, strict=True) if d is not None]
     vector = layer.encode(spelled(query.text, plan.readings))
     similarity = layer.similarities(vector)
-    feedback = options.vector_feedback
     ranking = with_feedback(layer, vector, similarity, allowed) if feedback else similarity
     dense = [] if query.phrases else dense_top(ranking, n, allowed)
-    fused = fuse(lexical, ranking, dense, share if options.adaptive_fusion else SEMANTIC_WEIGHT)
+    fused = fuse(lexical, ranking, dense, share)
     return (
         [(keys[d], score) for d, score in fused],
         {keys[d]: float(similarity[d]) for d, _ in fused},
