@@ -43,6 +43,13 @@ _CITATION_AFTER = re.compile(
 )
 _BARE_SYMBOL = re.compile(rf"(?<![\w/])(?P<symbol>{_SYMBOL})(?![\w/])")
 _FILTER = re.compile(r"(?<!\w)(?P<key>report|year):\s*(?P<value>\S+)", re.IGNORECASE)
+# "the 2018 report", "2016's report", "the report of 2018": the reports of that year, as year:2018
+# (one report, not "the 2016 and 2018 reports", which asks about both).
+_YEAR_REPORT = re.compile(
+    r"\b(?:(?:the\s+)?(?P<year>(?:19|20)\d\d)(?:'s)?\s+report|(?:the\s+)?report\s+(?:of|from)\s+"
+    r"(?P<of>(?:19|20)\d\d))\b(?!s)",
+    re.IGNORECASE,
+)
 # Words that ask for the newest state of things, not for a topic: they make the newest report
 # win near-ties (search.py) and are not searched for themselves.
 _TIME_WORDS = re.compile(
@@ -107,8 +114,13 @@ def parse_query(
         text = _cut(text, match)
     named = find_series_name(text, list(series.values())) if report is None and series else None
     shown = text  # a reply repeats the series words typed; only the search leaves them out
+    dated = None
     if named:
         report, text = named  # "what does the sixth report say about prisons"
+    elif report is None and year is None and series:
+        dated = _year_report(text, {meta.year for meta in series.values()})
+        if dated:
+            year, text = dated  # "what does the 2018 report say about prisons"
     recent = bool(_TIME_WORDS.search(text))
     if citation is None and report is None:
         for match in _BARE_SYMBOL.finditer(text):
@@ -127,7 +139,7 @@ def parse_query(
     if not terms and citation is None:
         problems.append(_why_empty(text))
     return Query(
-        text=" ".join((shown if named else text).split()),
+        text=" ".join((shown if named or dated else text).split()),
         terms=terms,
         phrases=phrases,
         report=report,
@@ -154,6 +166,16 @@ def _clean(question: str) -> tuple[str, bool]:
     cut = text[:MAX_QUERY_CHARS]
     space = cut.rfind(" ")
     return (cut[:space] if space > MAX_QUERY_CHARS // 2 else cut), True
+
+
+def _year_report(text: str, years: Collection[int | None]) -> tuple[int, str] | None:
+    """A report named by its year that the library holds ("the 2018 report"): (year, the text
+    without those words); None when there is none, or more than one year is named."""
+    found = [m for m in _YEAR_REPORT.finditer(text) if int(m["year"] or m["of"]) in years]
+    named = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text) if int(y) in years}
+    if len(found) != 1 or len(named) != 1:  # "in 2016 and in the 2018 report" compares two
+        return None
+    return int(found[0]["year"] or found[0]["of"]), _cut(text, found[0])
 
 
 def _series_report(value: str, series: Mapping[str, ReportMeta]) -> str | None:

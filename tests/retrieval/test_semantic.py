@@ -265,6 +265,8 @@ async def test_now_prefers_the_newest_report(library: Library) -> None:
         ("what does the sixth report say about prisons", "S/2018/80"),
         ("the second report on oil", "S/2016/501"),
         ("report:oldest oil", "S/2016/501"),
+        ("what does the 2018 report say about prisons", "S/2018/80"),
+        ("the report of 2016 on oil", "S/2016/501"),
     ],
 )
 async def test_reports_named_by_their_place_in_the_series(
@@ -273,6 +275,21 @@ async def test_reports_named_by_their_place_in_the_series(
     answer = await library.ask(question, k=10)
     assert answer.hits
     assert {h.paragraph.report for h in answer.hits} == {report}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "compare the 2016 and 2018 reports on Libya",  # two reports
+        "airline passenger lists in 2016 and in the 2018 report",  # two years
+        "the 2019 report on Libya",  # no report of 2019 is held
+    ],
+)
+async def test_a_year_naming_no_single_held_report_filters_nothing(
+    library: Library, question: str
+) -> None:
+    answer = await library.ask(question, k=10)
+    assert {h.paragraph.report for h in answer.hits} == {"S/2016/501", "S/2018/80"}
 
 
 async def test_the_report_option_takes_latest(library: Library) -> None:
