@@ -43,11 +43,12 @@ _CITATION_AFTER = re.compile(
 )
 _BARE_SYMBOL = re.compile(rf"(?<![\w/])(?P<symbol>{_SYMBOL})(?![\w/])")
 _FILTER = re.compile(r"(?<!\w)(?P<key>report|year):\s*(?P<value>\S+)", re.IGNORECASE)
+YEAR = r"(?:19|20)\d\d"  # a year as people type one: 1900-2099
 # "the 2018 report", "2016's report", "the report of 2018": the reports of that year, as year:2018
 # (one report, not "the 2016 and 2018 reports", which asks about both).
 _YEAR_REPORT = re.compile(
-    r"\b(?:(?:the\s+)?(?P<year>(?:19|20)\d\d)(?:'s)?\s+report|(?:the\s+)?report\s+(?:of|from)\s+"
-    r"(?P<of>(?:19|20)\d\d))\b(?!s)",
+    rf"\b(?:(?:the\s+)?(?P<year>{YEAR})(?:'s)?\s+report|(?:the\s+)?report\s+(?:of|from)\s+"
+    rf"(?P<of>{YEAR}))\b(?!s)",
     re.IGNORECASE,
 )
 # Words that ask for the newest state of things, not for a topic: they make the newest report
@@ -172,7 +173,7 @@ def _year_report(text: str, years: Collection[int | None]) -> tuple[int, str] | 
     """A report named by its year that the library holds ("the 2018 report"): (year, the text
     without those words); None when there is none, or more than one year is named."""
     found = [m for m in _YEAR_REPORT.finditer(text) if int(m["year"] or m["of"]) in years]
-    named = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text) if int(y) in years}
+    named = {int(y) for y in re.findall(rf"\b{YEAR}\b", text) if int(y) in years}
     if len(found) != 1 or len(named) != 1:  # "in 2016 and in the 2018 report" compares two
         return None
     return int(found[0]["year"] or found[0]["of"]), _cut(text, found[0])

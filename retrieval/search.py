@@ -35,7 +35,7 @@ from retrieval.answer_thread import ANSWERS
 from retrieval.excerpt import best_excerpt
 from retrieval.initials import report_names
 from retrieval.options import DEFAULT_OPTIONS, SearchOptions
-from retrieval.query import Query, parse_query
+from retrieval.query import YEAR, Query, parse_query
 from retrieval.register import Register, shipped_register
 from retrieval.semantic import (
     MIN_SIMILARITY,
@@ -52,7 +52,7 @@ from retrieval.tiered import SearchIndex
 from retrieval.tokenize import Term, find_terms, tokenize, tokenize_spans
 from retrieval.weigh import NAME_KEY, Plan, plan_query, term_idf
 
-_YEAR = re.compile(r"(?:19|20)\d\d")  # a year typed alone: a time, not a figure to match
+_YEAR = re.compile(YEAR)  # a year typed alone: a time, not a figure to match
 CANDIDATES = 50  # docs ranked before phrase checks and excerpting; more only with phrases
 # Candidates read beyond the best k at first: none. In the eval sets (semantic layer off) and
 # the benchmark's questions, the best k were all evidence in every answer; with the layer on,
